@@ -1,0 +1,278 @@
+"""Command line: rumourcrawl demo | crawl | extract | eval."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from rumourcrawl import DATA_DIR, __version__
+
+DEFAULT_DB = "data/rumours.db"
+DEMO_SITE = DATA_DIR / "demo_site"
+
+
+class CliError(Exception):
+    """A user-facing error: printed without a traceback, exit code 2."""
+
+
+# ---- crawling -------------------------------------------------------------------------------
+
+
+def project_settings(overrides: dict[str, str] | None = None, db: str | None = None):
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "rumourcrawl.settings")
+    from scrapy.utils.project import get_project_settings
+
+    settings = get_project_settings()
+    for name, value in (overrides or {}).items():
+        settings.set(name, value, priority="cmdline")
+    if db:
+        settings.set("RUMOURCRAWL_DB", db, priority="cmdline")
+    return settings
+
+
+def run_crawls(settings, jobs: list[tuple[str, dict]]) -> list[dict]:
+    """Run spiders (by name, with their arguments) in one Scrapy process; return each one's stats."""
+    from scrapy.crawler import CrawlerProcess
+
+    process = CrawlerProcess(settings)
+    crawlers = []
+    for spider_name, kwargs in jobs:
+        crawler = process.create_crawler(spider_name)
+        crawlers.append(crawler)
+        process.crawl(crawler, **kwargs)
+    process.start()
+    return [crawler.stats.get_stats() for crawler in crawlers]
+
+
+def _parse_settings(pairs: list[str]) -> dict[str, str]:
+    overrides = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise CliError(f"-s takes NAME=VALUE, got {pair!r}")
+        overrides[name.strip()] = value
+    return overrides
+
+
+def summarise(stats: dict) -> dict[str, int]:
+    return {
+        "pages fetched": stats.get("response_received_count", 0),
+        "articles stored": stats.get("rumourcrawl/articles_new", 0) + stats.get("rumourcrawl/articles_updated", 0),
+        "new articles": stats.get("rumourcrawl/articles_new", 0),
+        "rumours found": stats.get("rumourcrawl/rumours_stored", 0),
+        "pages skipped": stats.get("rumourcrawl/skipped", 0),
+        "errors": stats.get("rumourcrawl/errors", 0),
+    }
+
+
+def _print_summary(label: str, stats: dict, out=sys.stdout) -> None:
+    figures = summarise(stats)
+    print(f"{label}: " + ", ".join(f"{value} {name}" for name, value in figures.items()), file=out)
+    reasons = {k.rsplit("/", 1)[1]: v for k, v in stats.items() if k.startswith("rumourcrawl/skipped/")}
+    reasons |= {k.rsplit("/", 1)[1]: v for k, v in stats.items() if k.startswith("rumourcrawl/errors/")}
+    if reasons:
+        print("  skipped or failed: " + ", ".join(f"{k} × {v}" for k, v in sorted(reasons.items())), file=out)
+
+
+def cmd_crawl(args) -> int:
+    from rumourcrawl.sites import all_sites
+
+    sites = all_sites()
+    names = sorted(sites) if args.all else args.sites
+    unknown = [n for n in names if n not in sites]
+    if unknown:
+        raise CliError(f"unknown site(s): {', '.join(unknown)}; configured: {', '.join(sorted(sites))}")
+    jobs: list[tuple[str, dict]] = [(name, {}) for name in names]
+    adhoc = {
+        key: ",".join(values)
+        for key, values in (
+            ("feeds", args.feed),
+            ("sitemaps", args.sitemap),
+            ("sections", args.section),
+            ("urls", args.url),
+        )
+        if values
+    }
+    if adhoc:
+        jobs.append(("news", adhoc))
+    if not jobs:
+        raise CliError("nothing to crawl: name a site (see `scrapy list`), use --all, or give --feed URL")
+    overrides = _parse_settings(args.set)
+    if args.refetch:
+        overrides["RUMOURCRAWL_REFETCH"] = "True"
+    settings = project_settings(overrides, db=args.db)
+    all_stats = run_crawls(settings, jobs)
+    for (name, _kwargs), stats in zip(jobs, all_stats, strict=True):
+        _print_summary(name, stats)
+    print(f"Database: {settings.get('RUMOURCRAWL_DB')}")
+    # A site failed as a whole when it fetched pages but none gave an article, and it had errors.
+    failed = [
+        name
+        for (name, _), stats in zip(jobs, all_stats, strict=True)
+        if stats.get("rumourcrawl/errors", 0)
+        and not summarise(stats)["articles stored"]
+        and not stats.get("rumourcrawl/already_stored")
+    ]
+    return 1 if failed else 0
+
+
+def cmd_demo(args) -> int:
+    from rumourcrawl.snapshot_server import SnapshotServer
+
+    site = Path(args.site) if args.site else DEMO_SITE
+    if not site.is_dir():
+        raise CliError(f"demo site folder not found: {site}")
+    db = args.db or DEFAULT_DB
+    with SnapshotServer(site) as server:
+        print(f"Serving the bundled demo site at {server.base_url}/ (loopback only)")
+        settings = project_settings(
+            {
+                # Loopback is not a news site: no need to wait between requests.
+                "DOWNLOAD_DELAY": "0",
+                "AUTOTHROTTLE_START_DELAY": "0",
+                "CONCURRENT_REQUESTS_PER_DOMAIN": "8",
+                "RETRY_TIMES": "0",
+                "RUMOURCRAWL_REFETCH": "True",
+                "LOG_LEVEL": args.log_level,
+            },
+            db=db,
+        )
+        jobs = [
+            (
+                "news",
+                {
+                    "feeds": server.url("rss.xml"),
+                    "sitemaps": server.url("sitemap.xml"),
+                    "sections": server.url("/"),
+                },
+            )
+        ]
+        (stats,) = run_crawls(settings, jobs)
+    _print_summary("Demo crawl", stats)
+    from rumourcrawl import store
+
+    totals = store.counts(db)
+    print(f"Database {db} now holds {totals['articles']} articles and {totals['rumours']} rumours.")
+    print(f"Open it in Datasette:\n  datasette {db}")
+    return 0 if summarise(stats)["articles stored"] else 1
+
+
+# ---- extraction -----------------------------------------------------------------------------
+
+
+def _fetch(url: str) -> tuple[bytes, str]:
+    from rumourcrawl.settings import USER_AGENT
+
+    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.read(10 * 1024 * 1024), response.headers.get("Content-Type", "")
+    except (urllib.error.URLError, TimeoutError, OSError) as exc:
+        raise CliError(f"could not fetch {url}: {getattr(exc, 'reason', exc)}") from exc
+
+
+def cmd_extract(args) -> int:
+    from rumourcrawl.extract import ExtractionError, article_from_text, extract_article
+    from rumourcrawl.sites import site_for_url
+
+    target = args.target
+    is_url = target.startswith(("http://", "https://"))
+    if is_url:
+        body, content_type = _fetch(target)
+    else:
+        path = Path(target)
+        if not path.is_file():
+            raise CliError(f"no such file: {target}")
+        body, content_type = path.read_bytes(), None
+    url = args.url or (target if is_url else None)
+    if args.text:
+        article = article_from_text(body.decode("utf-8", errors="replace"), url=url, outlet=args.outlet)
+    else:
+        site = site_for_url(url) if url else None
+        try:
+            article = extract_article(
+                body, url, content_type=content_type, **({"rules": site.cleaning} if site else {})
+            )
+        except ExtractionError as exc:
+            raise CliError(f"{target}: {exc}") from exc
+    data = article.to_dict()
+    output = {
+        key: data[key] for key in ("url", "outlet", "title", "author", "published", "language", "text", "rumours")
+    }
+    json.dump(output, sys.stdout, ensure_ascii=False, indent=None if args.compact else 2)
+    print()
+    return 0
+
+
+def cmd_eval(args) -> int:
+    from rumourcrawl.evaluate import run_eval
+
+    return run_eval(Path(args.directory), verbose=args.verbose)
+
+
+# ---- entry point ----------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="rumourcrawl", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"rumourcrawl {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    demo = commands.add_parser("demo", help="crawl the bundled offline demo site into a SQLite file")
+    demo.add_argument("--db", help=f"SQLite file to write (default {DEFAULT_DB})")
+    demo.add_argument("--site", help=argparse.SUPPRESS)  # another folder to serve (tests)
+    demo.add_argument("--log-level", default="ERROR", help="Scrapy log level (default ERROR)")
+    demo.set_defaults(func=cmd_demo)
+
+    crawl = commands.add_parser("crawl", help="crawl configured sites and/or any feed or sitemap")
+    crawl.add_argument("sites", nargs="*", metavar="SITE", help="configured site names (see `scrapy list`)")
+    crawl.add_argument("--all", action="store_true", help="crawl every configured site")
+    crawl.add_argument("--feed", action="append", default=[], metavar="URL", help="an RSS/Atom feed or sitemap")
+    crawl.add_argument("--sitemap", action="append", default=[], metavar="URL", help="a sitemap or sitemap index")
+    crawl.add_argument("--section", action="append", default=[], metavar="URL", help="a section page to follow")
+    crawl.add_argument("--url", action="append", default=[], metavar="URL", help="an article page")
+    crawl.add_argument("--db", help=f"SQLite file (Scrapy setting RUMOURCRAWL_DB, default {DEFAULT_DB})")
+    crawl.add_argument("--refetch", action="store_true", help="fetch articles that are already stored again")
+    crawl.add_argument(
+        "-s",
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a Scrapy setting, as with `scrapy crawl -s`",
+    )
+    crawl.set_defaults(func=cmd_crawl)
+
+    extract = commands.add_parser("extract", help="print one page's article and rumours as JSON")
+    extract.add_argument("target", metavar="PATH_OR_URL")
+    extract.add_argument("--text", action="store_true", help="the file is plain text, first line the headline")
+    extract.add_argument("--url", help="the page's URL, when reading a saved file (for site rules)")
+    extract.add_argument("--outlet", help="the outlet's name, for --text")
+    extract.add_argument("--compact", action="store_true", help="one line of JSON")
+    extract.set_defaults(func=cmd_extract)
+
+    evaluate = commands.add_parser("eval", help="score the rumour extractor on a folder of gold files")
+    evaluate.add_argument("directory", metavar="DIR")
+    evaluate.add_argument("-v", "--verbose", action="store_true", help="per-file figures and mistakes")
+    evaluate.set_defaults(func=cmd_eval)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except CliError as exc:
+        print(f"rumourcrawl: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

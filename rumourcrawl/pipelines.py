@@ -1,0 +1,129 @@
+"""Four small pipelines: clean → rumours → dedupe → store. Each counts what it does in the stats."""
+
+from __future__ import annotations
+
+import logging
+
+from scrapy.exceptions import DropItem
+
+from rumourcrawl import store
+from rumourcrawl.extract import ExtractionError, extract_article, extract_rumours
+from rumourcrawl.extract.article import normalise_date
+from rumourcrawl.items import CrawledPage
+from rumourcrawl.sites import all_sites
+
+logger = logging.getLogger(__name__)
+
+
+class _StatsPipeline:
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.stats = crawler.stats
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def skip(self, page: CrawledPage, reason: str, message: str):
+        """Count and log a page that yields no row, then drop it."""
+        self.stats.inc_value("rumourcrawl/skipped")
+        self.stats.inc_value(f"rumourcrawl/skipped/{reason}")
+        logger.warning("Skipped %s: %s", page.url, message)
+        raise DropItem(f"{reason}: {message}", log_level="DEBUG")
+
+
+class CleanPipeline(_StatsPipeline):
+    """HTML → Article (title, author, date, language, main text without promos)."""
+
+    def process_item(self, page: CrawledPage):
+        site = all_sites().get(page.site) if page.site else None
+        rules = site.cleaning if site else None
+        try:
+            article = extract_article(
+                page.body,
+                page.url,
+                content_type=page.content_type,
+                with_rumours=False,
+                **({"rules": rules} if rules else {}),
+            )
+        except ExtractionError as exc:
+            self.skip(page, exc.reason, str(exc))
+        if not article.published and page.hints.get("published"):
+            # The page shows no date, but its feed or sitemap entry did.
+            article.published = normalise_date(str(page.hints["published"]))
+        if not article.title and page.hints.get("title"):
+            article.title = page.hints["title"]
+        page.article = article
+        self.stats.inc_value("rumourcrawl/articles_extracted")
+        return page
+
+
+class RumourPipeline(_StatsPipeline):
+    """Article text → rumour rows. A failure here keeps the article, with no rumours."""
+
+    def process_item(self, page: CrawledPage):
+        article = page.article
+        try:
+            article.rumours = extract_rumours(
+                article.text, title=article.title, published=article.published, outlet=article.outlet
+            )
+        except Exception:  # the article is worth keeping even if the rumour rules trip on it
+            logger.exception("Rumour extraction failed on %s; storing the article without rumours", page.url)
+            self.stats.inc_value("rumourcrawl/errors")
+            self.stats.inc_value("rumourcrawl/errors/rumour_extraction")
+            article.rumours = []
+        self.stats.inc_value("rumourcrawl/rumours_found", len(article.rumours))
+        return page
+
+
+class DedupePipeline(_StatsPipeline):
+    """One article per canonical URL per run, even when several feed URLs lead to it."""
+
+    def open_spider(self):
+        self.seen: set[str] = set()
+
+    def process_item(self, page: CrawledPage):
+        url = page.article.url
+        if url in self.seen:
+            self.stats.inc_value("rumourcrawl/duplicates/url")
+            raise DropItem(f"duplicate of {url} already stored in this run", log_level="DEBUG")
+        self.seen.add(url)
+        return page
+
+
+class StorePipeline(_StatsPipeline):
+    """Write each article and its rumours into SQLite, one transaction per article."""
+
+    def open_spider(self):
+        self.db_path = self.crawler.settings.get("RUMOURCRAWL_DB")
+        self.db = store.open_db(self.db_path)
+        self.started = store.utc_now()
+        logger.info("Storing articles in %s", self.db_path)
+
+    def process_item(self, page: CrawledPage):
+        page.is_new = store.save_article(self.db, page.article, site=page.site)
+        self.stats.inc_value("rumourcrawl/articles_new" if page.is_new else "rumourcrawl/articles_updated")
+        self.stats.inc_value("rumourcrawl/rumours_stored", len(page.article.rumours))
+        return page
+
+    def close_spider(self):
+        stats = self.stats.get_stats()
+        store.record_crawl_run(
+            self.db,
+            {
+                "spider": self.crawler.spider.name,
+                "started": self.started,
+                "finished": store.utc_now(),
+                "finish_reason": stats.get("finish_reason"),
+                "pages": stats.get("response_received_count", 0),
+                "articles_new": stats.get("rumourcrawl/articles_new", 0),
+                "articles_updated": stats.get("rumourcrawl/articles_updated", 0),
+                "rumours": stats.get("rumourcrawl/rumours_stored", 0),
+                "skipped": stats.get("rumourcrawl/skipped", 0),
+                "errors": stats.get("rumourcrawl/errors", 0),
+                "stats": {
+                    k: v for k, v in stats.items() if k.startswith(("rumourcrawl/", "downloader/response_status"))
+                },
+            },
+        )
+        self.db.close()

@@ -1,0 +1,47 @@
+"""Scrapy settings: polite defaults for news sites. Override any of them with `-s NAME=VALUE`."""
+
+from rumourcrawl import __version__
+
+BOT_NAME = "rumourcrawl"
+SPIDER_MODULES = ["rumourcrawl.spiders"]
+NEWSPIDER_MODULE = "rumourcrawl.spiders"
+
+# Where articles and rumours go (relative paths are relative to the working directory).
+RUMOURCRAWL_DB = "data/rumours.db"
+# Who to contact about this crawler; shown in the User-Agent so site owners can reach a person.
+RUMOURCRAWL_CONTACT = "https://github.com/rumourcrawl/rumourcrawl"
+# Fetch article URLs that are already stored again (normally they are skipped).
+RUMOURCRAWL_REFETCH = False
+# At most this many article pages per site per run (0 = no cap).
+RUMOURCRAWL_MAX_ARTICLES = 500
+
+USER_AGENT = f"rumourcrawl/{__version__} (football transfer-news research crawler; +{RUMOURCRAWL_CONTACT})"
+ROBOTSTXT_OBEY = True
+
+CONCURRENT_REQUESTS = 8
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024  # a news page over 10 MB is not a news page
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+REDIRECT_MAX_TIMES = 5
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+
+ITEM_PIPELINES = {
+    "rumourcrawl.pipelines.CleanPipeline": 100,
+    "rumourcrawl.pipelines.RumourPipeline": 200,
+    "rumourcrawl.pipelines.DedupePipeline": 300,
+    "rumourcrawl.pipelines.StorePipeline": 400,
+}
+
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"

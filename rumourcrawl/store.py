@@ -1,0 +1,204 @@
+"""The SQLite database: schema, migrations and writes. The only module that writes SQL.
+
+Tables (see data/metadata.yml for what Datasette shows):
+- articles   one row per article, keyed by canonical URL; re-crawling updates it in place
+- rumours    one row per claim per article (replaced whenever its article is re-extracted)
+- crawl_runs one row per crawl, with its counts
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlite_utils
+
+from rumourcrawl.extract.article import content_hash
+from rumourcrawl.extract.models import Article
+
+# Bump when a migration is added to MIGRATIONS; PRAGMA user_version records what a file has.
+SCHEMA_VERSION = 1
+
+ARTICLE_COLUMNS = {
+    "url": str,
+    "fetched_url": str,
+    "site": str,
+    "outlet": str,
+    "title": str,
+    "author": str,
+    "published": str,
+    "language": str,
+    "description": str,
+    "text": str,
+    "content_hash": str,
+    "rumour_count": int,
+    "first_fetched": str,
+    "last_fetched": str,
+}
+
+RUMOUR_COLUMNS = {
+    "id": int,
+    "article_url": str,
+    "position": int,
+    "subject": str,
+    "subject_role": str,
+    "from_club": str,
+    "to_club": str,
+    "kind": str,
+    "stage": str,
+    "fee": str,
+    "fee_amount": int,
+    "fee_currency": str,
+    "source": str,
+    "source_tier": int,
+    "evidence": str,
+    "historical": int,
+    "confidence": float,
+    "extra": str,
+    "published": str,
+    "outlet": str,
+}
+
+CRAWL_RUN_COLUMNS = {
+    "id": int,
+    "spider": str,
+    "started": str,
+    "finished": str,
+    "finish_reason": str,
+    "pages": int,
+    "articles_new": int,
+    "articles_updated": int,
+    "rumours": int,
+    "skipped": int,
+    "errors": int,
+    "stats": str,
+}
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def _migrate_1(db: sqlite_utils.Database) -> None:
+    db["articles"].create(ARTICLE_COLUMNS, pk="url", not_null={"text"}, if_not_exists=True)
+    db["rumours"].create(
+        RUMOUR_COLUMNS,
+        pk="id",
+        foreign_keys=[("article_url", "articles", "url")],
+        not_null={"article_url", "subject"},
+        if_not_exists=True,
+    )
+    db["crawl_runs"].create(CRAWL_RUN_COLUMNS, pk="id", if_not_exists=True)
+    db["articles"].create_index(["published"], if_not_exists=True)
+    db["articles"].create_index(["outlet"], if_not_exists=True)
+    db["articles"].create_index(["content_hash"], if_not_exists=True)
+    db["rumours"].create_index(["article_url"], if_not_exists=True)
+    db["rumours"].create_index(["subject"], if_not_exists=True)
+    db["rumours"].create_index(["to_club"], if_not_exists=True)
+    db["rumours"].create_index(["from_club"], if_not_exists=True)
+
+
+MIGRATIONS = {1: _migrate_1}
+
+
+def open_db(path: str | Path) -> sqlite_utils.Database:
+    """Open (creating if needed) a rumourcrawl database, migrated to the current schema."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite_utils.Database(path)
+    # WAL lets Datasette read while a crawl writes; busy_timeout rides out the brief write locks.
+    db.enable_wal()
+    db.execute("PRAGMA busy_timeout = 10000")
+    db.execute("PRAGMA foreign_keys = ON")
+    migrate(db)
+    return db
+
+
+def migrate(db: sqlite_utils.Database) -> None:
+    current = db.execute("PRAGMA user_version").fetchone()[0]
+    if current > SCHEMA_VERSION:
+        raise RuntimeError(
+            f"{db.conn} was written by a newer rumourcrawl (schema {current} > {SCHEMA_VERSION}); upgrade rumourcrawl"
+        )
+    for version in range(current + 1, SCHEMA_VERSION + 1):
+        with db.atomic():
+            MIGRATIONS[version](db)
+            db.execute(f"PRAGMA user_version = {version}")
+
+
+def known_urls(path: str | Path) -> set[str]:
+    """Every URL under which a stored article was found or is known, for incremental crawls."""
+    if not Path(path).exists():
+        return set()
+    db = open_db(path)
+    try:
+        rows = db.execute("SELECT url, fetched_url FROM articles").fetchall()
+    finally:
+        db.close()
+    return {url for row in rows for url in row if url}
+
+
+def _rumour_rows(article: Article) -> Iterable[dict]:
+    for position, rumour in enumerate(article.rumours):
+        row = rumour.to_dict()
+        extra = row.pop("extra", None) or {}
+        row.update(
+            article_url=article.url,
+            position=position,
+            historical=int(bool(row.get("historical"))),
+            extra=json.dumps(extra, ensure_ascii=False) if extra else None,
+            published=article.published,
+            outlet=article.outlet,
+        )
+        yield {key: value for key, value in row.items() if key in RUMOUR_COLUMNS}
+
+
+def save_article(db: sqlite_utils.Database, article: Article, *, site: str | None = None) -> bool:
+    """Insert or update one article and replace its rumours, in one transaction.
+
+    Returns True when the article was not stored before. A crash mid-way leaves the previous
+    version of the article and its rumours intact.
+    """
+    now = utc_now()
+    existing = db.execute("SELECT first_fetched FROM articles WHERE url = ?", [article.url]).fetchone()
+    row = {
+        "url": article.url,
+        "fetched_url": article.fetched_url,
+        "site": site,
+        "outlet": article.outlet,
+        "title": article.title,
+        "author": article.author,
+        "published": article.published,
+        "language": article.language,
+        "description": article.description,
+        "text": article.text,
+        "content_hash": content_hash(article.text),
+        "rumour_count": len(article.rumours),
+        "first_fetched": existing[0] if existing else now,
+        "last_fetched": now,
+    }
+    with db.atomic():
+        db["articles"].upsert(row, pk="url")
+        db.execute("DELETE FROM rumours WHERE article_url = ?", [article.url])
+        rumour_rows = list(_rumour_rows(article))
+        if rumour_rows:
+            db["rumours"].insert_all(rumour_rows, pk="id")
+    return existing is None
+
+
+def record_crawl_run(db: sqlite_utils.Database, run: dict) -> int:
+    row = {key: value for key, value in run.items() if key in CRAWL_RUN_COLUMNS}
+    if isinstance(row.get("stats"), dict):
+        row["stats"] = json.dumps(row["stats"], default=str, sort_keys=True)
+    with db.atomic():
+        return db["crawl_runs"].insert(row, pk="id").last_pk
+
+
+def counts(path: str | Path) -> dict[str, int]:
+    db = open_db(path)
+    try:
+        return {table: db[table].count for table in ("articles", "rumours", "crawl_runs")}
+    finally:
+        db.close()
