@@ -6,14 +6,18 @@ re-extraction of stored pages all share it.
 
 from __future__ import annotations
 
+import copy
 import hashlib
+import html as html_lib
 import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
+from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 
+import htmldate
 import trafilatura
 from lxml import html as lxml_html
 from trafilatura.utils import load_html
@@ -50,6 +54,8 @@ _BYLINE_PREFIX = re.compile(r"^\s*(?:by|words by|written by|von|por|di|par)\s+",
 _BYLINE_ROLE = re.compile(
     r"\s*[,|–—-]\s*[^,]*\b(?:writer|correspondent|editor|reporter|columnist|journalist|staff writer)\b.*$", re.I
 )
+# Photo credits that author finders pick up ("Фото из Инстаграма …", "Photo: Getty Images").
+_NOT_AN_AUTHOR = re.compile(r"^(?:photo|foto|фото|image|picture|getty|credit|copyright|©)", re.I)
 _VISIBLE_DATE = re.compile(
     r"(?:published|posted|updated|last updated)?\s*(?:on\s*)?:?\s*"
     r"((?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?"
@@ -128,7 +134,15 @@ def clean_author(raw: str | None) -> str | None:
     author = _BYLINE_PREFIX.sub("", author)
     author = _BYLINE_ROLE.sub("", author)
     author = author.strip(" ,|-–—")
+    if _NOT_AN_AUTHOR.match(author):
+        return None
     return author or None
+
+
+_IN_MEDIA_CREDIT = (
+    "ancestor-or-self::figure or ancestor-or-self::figcaption or ancestor-or-self::*[contains(@class, 'photo')"
+    " or contains(@class, 'image') or contains(@class, 'caption') or contains(@class, 'credit')]"
+)
 
 
 def _find_author(tree, news: dict) -> str | None:
@@ -145,6 +159,8 @@ def _find_author(tree, news: dict) -> str | None:
         '//*[contains(@class, "byline")]',
     ):
         for element in tree.xpath(xpath):
+            if element.xpath(_IN_MEDIA_CREDIT):
+                continue  # a photo credit, not the writer
             text = _space(element.text_content())
             if 2 <= len(text) <= 80:
                 return clean_author(text)
@@ -153,22 +169,26 @@ def _find_author(tree, news: dict) -> str | None:
 
 def normalise_date(raw: str | None) -> str | None:
     """Any date string → ISO 8601 (date and time when given, else the date alone)."""
+    raw = (raw or "").strip()
     if not raw:
         return None
-    raw = raw.strip()
     try:
         moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+        return moment.date().isoformat() if len(raw) <= 10 else moment.isoformat()
     except ValueError:
-        import dateparser  # imported late: it is slow to load and most pages carry ISO dates
+        pass
+    if re.match(r"^[A-Z][a-z]{2}, \d", raw):  # RFC 822, as feeds write dates
+        try:
+            return parsedate_to_datetime(raw).isoformat()
+        except (TypeError, ValueError):
+            pass
+    import dateparser  # imported late: it is slow to load and most pages carry ISO dates
 
-        moment = dateparser.parse(raw, settings={"RETURN_AS_TIMEZONE_AWARE": False, "PREFER_DAY_OF_MONTH": "first"})
-        if moment is None:
-            return None
-        has_time = bool(re.search(r"\d{1,2}[:.]\d{2}", raw))
-        return moment.isoformat() if has_time else moment.date().isoformat()
-    if len(raw) <= 10:
-        return moment.date().isoformat()
-    return moment.isoformat()
+    moment = dateparser.parse(raw, settings={"RETURN_AS_TIMEZONE_AWARE": False, "PREFER_DAY_OF_MONTH": "first"})
+    if moment is None:
+        return None
+    has_time = bool(re.search(r"\d{1,2}[:.]\d{2}", raw))
+    return moment.isoformat() if has_time else moment.date().isoformat()
 
 
 def _find_published(tree, news: dict) -> str | None:
@@ -251,11 +271,50 @@ def _outlet(tree, news: dict, rules: CleaningRules, url: str | None) -> str | No
 
 
 def _title(tree, news: dict, extracted_title: str | None) -> str | None:
-    for candidate in (news.get("headline"), _meta(tree, "og:title", "twitter:title"), extracted_title):
-        if isinstance(candidate, str) and candidate.strip():
-            return _space(candidate)
-    heading = tree.xpath("//h1")
-    return _space(heading[0].text_content()) if heading else None
+    headings = tree.xpath("//h1")
+    candidates = [
+        _space(html_lib.unescape(c))  # some sites escape entities twice in JSON-LD and meta tags
+        for c in (
+            news.get("headline"),
+            _meta(tree, "og:title", "twitter:title"),
+            extracted_title,
+            headings[0].text_content() if headings else None,
+        )
+        if isinstance(c, str) and c.strip()
+    ]
+    if not candidates:
+        return None
+    best = candidates[0]
+    if best.endswith(("...", "…")):  # a headline cut short for the metadata: find the whole one
+        stem = best.rstrip(".…").strip()
+        best = next((c for c in candidates[1:] if c.startswith(stem) and len(c) > len(stem)), best)
+    return best
+
+
+def _link_ratio(tree) -> float:
+    """Share of the page's non-navigation text that sits in links: high on section fronts."""
+    body = tree.find(".//body")
+    if body is None:
+        return 0.0
+    body = copy.deepcopy(body)  # the page itself still goes to trafilatura whole
+    for element in body.xpath(".//header|.//nav|.//footer|.//aside|.//script|.//style|.//noscript"):
+        if element.getparent() is not None:
+            element.drop_tree()
+    text = len(_space(body.text_content()))
+    links = sum(len(_space(a.text_content())) for a in body.iter("a"))
+    return links / text if text else 0.0
+
+
+def _looks_like_article(tree, news: dict, published: str | None) -> bool:
+    """Section fronts, tables and other pages carry none of the marks of an article."""
+    page_type = (_meta(tree, "og:type") or "").lower()
+    if news or page_type == "article":
+        return True
+    # A date in the markup (not one found by searching the whole text, which tables and fronts have too).
+    dated = bool(published or htmldate.find_date(tree, extensive_search=False))
+    if page_type:  # "website" and the like: many blogs say so of their posts, but fronts are mostly links
+        return dated and _link_ratio(tree) < 0.5
+    return dated or bool(tree.xpath("//article"))
 
 
 def content_hash(text: str) -> str:
@@ -292,11 +351,7 @@ def extract_article(
     canonical = _canonical_url(tree, news, url)
     author = _find_author(tree, news)
     published = _find_published(tree, news)
-    page_type = (_meta(tree, "og:type") or "").lower()
-    if page_type and page_type != "article" and not news:
-        raise ExtractionError("not_article", f"not an article page (og:type {page_type})")
-    if not (news or page_type == "article" or published or tree.xpath("//article")):
-        # Section fronts, tables and other pages carry none of the marks of an article.
+    if not _looks_like_article(tree, news, published):
         raise ExtractionError("not_article", "not an article page (no article markup and no date)")
     remove_promos_from_tree(tree, extra_labels=rules.promo_labels, drop_selectors=rules.drop_selectors)
 
@@ -310,6 +365,7 @@ def extract_article(
     )
     document = extracted.as_dict() if hasattr(extracted, "as_dict") else (extracted or {})
     text = remove_promo_lines(document.get("text") or "", extra_labels=rules.promo_labels).strip()
+    published = published or normalise_date(document.get("date"))
     if len(text) < rules.min_text_chars:
         raise ExtractionError("no_text", f"no article text found ({len(text)} characters)")
 
@@ -319,7 +375,7 @@ def extract_article(
         text=text,
         title=_title(tree, news, document.get("title")),
         author=author or clean_author(document.get("author")),
-        published=published or normalise_date(document.get("date")),
+        published=published,
         language=_language(tree, text),
         outlet=_outlet(tree, news, rules, canonical),
         description=_meta(tree, "description", "og:description") or document.get("description"),

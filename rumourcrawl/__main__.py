@@ -1,0 +1,5 @@
+import sys
+
+from rumourcrawl.cli import main
+
+sys.exit(main())

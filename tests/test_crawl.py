@@ -1,0 +1,139 @@
+"""Real crawls: the Scrapy engine over HTTP on loopback, into temporary SQLite files."""
+
+import sqlite_utils
+
+from conftest import last_run_stats, run_cli, run_scrapy
+
+FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_START_DELAY=0", "-s", "RETRY_TIMES=0"]
+
+
+def _articles(db_path):
+    return {row["url"]: row for row in sqlite_utils.Database(db_path)["articles"].rows}
+
+
+def test_feed_crawl_stores_articles_and_is_incremental(demo_server, tmp_path):
+    db = tmp_path / "rumours.db"
+    first = run_cli("crawl", "--feed", demo_server.url("rss.xml"), "--db", str(db), *FAST)
+    assert first.returncode == 0, first.stderr
+    articles = _articles(db)
+    assert len(articles) == 8  # the feed lists eight articles
+    seed = articles["https://www.football365.com/news/klopp-real-madrid-haaland-perez-exits"]
+    assert seed["author"] == "F365 Staff"
+    assert seed["published"].startswith("2026-02-04")
+    assert seed["outlet"] == "Football365"
+    assert "READ:" not in seed["text"] and "MAILBOX:" not in seed["text"]
+    assert seed["fetched_url"] == demo_server.url("news/klopp-real-madrid-haaland-perez-exits.html")
+    assert "8 articles stored" in first.stdout
+
+    # Second run: every listed URL is stored already, so no article page is fetched again.
+    before = len(demo_server.paths_requested())
+    second = run_cli("crawl", "--feed", demo_server.url("rss.xml"), "--db", str(db), *FAST)
+    assert second.returncode == 0, second.stderr
+    fetched = demo_server.paths_requested()[before:]
+    assert not [p for p in fetched if p.startswith("/news/")], fetched
+    assert len(_articles(db)) == 8
+    assert last_run_stats(db)["stats"]["rumourcrawl/already_stored"] == 8
+
+
+def test_refetch_updates_rows_in_place(demo_server, tmp_path):
+    db = tmp_path / "rumours.db"
+    for _ in range(2):
+        result = run_cli("crawl", "--refetch", "--feed", demo_server.url("rss.xml"), "--db", str(db), *FAST)
+        assert result.returncode == 0, result.stderr
+    database = sqlite_utils.Database(db)
+    assert database["articles"].count == 8
+    runs = list(database.query("SELECT articles_new, articles_updated FROM crawl_runs ORDER BY id"))
+    assert runs == [{"articles_new": 8, "articles_updated": 0}, {"articles_new": 0, "articles_updated": 8}]
+    rows = list(database.query("SELECT first_fetched <= last_fetched AS ordered FROM articles"))
+    assert all(r["ordered"] for r in rows)
+
+
+def test_sitemap_and_section_crawl_counts_every_bad_page(demo_server, tmp_path):
+    db = tmp_path / "rumours.db"
+    result = run_cli(
+        "crawl",
+        "--sitemap",
+        demo_server.url("sitemap.xml"),
+        "--section",
+        demo_server.url("/"),
+        "--db",
+        str(db),
+        *FAST,
+    )
+    assert result.returncode == 0, result.stderr
+    articles = _articles(db)
+    # 13 articles plus the truncated page, which still holds an article's worth of text.
+    assert len(articles) == 14
+    assert not [u for u in articles if "tables" in u or u.endswith("/news/index.html") or "broken/empty" in u]
+    stats = last_run_stats(db)["stats"]
+    assert stats["rumourcrawl/skipped/empty"] == 1
+    assert stats["rumourcrawl/skipped/not_html"] == 2  # the PDF and the octet-stream page
+    assert stats["rumourcrawl/skipped/not_article"] >= 2  # section front and league table
+    assert stats["rumourcrawl/errors/http_500"] == 1
+    assert stats["rumourcrawl/errors/http_410"] == 1
+    # Logged, each with its reason.
+    assert "Skipped" in result.stderr and "empty page" in result.stderr
+    assert "HTTP 500" in result.stderr
+    # robots.txt disallows /private/: never fetched, never stored.
+    assert "/private/secret-transfer-list.html" not in demo_server.paths_requested()
+    assert not any("secret" in u for u in articles)
+
+
+def test_real_saved_pages_over_rss_atom_and_gzipped_sitemap_index(fixture_server, tmp_path):
+    db = tmp_path / "rumours.db"
+    result = run_cli(
+        "crawl",
+        "--feed",
+        fixture_server.url("feeds/real-pages.rss"),
+        "--feed",
+        fixture_server.url("feeds/german.atom"),
+        "--sitemap",
+        fixture_server.url("feeds/sitemap-index.xml"),
+        "--db",
+        str(db),
+        *FAST,
+    )
+    assert result.returncode == 0, result.stderr
+    articles = _articles(db)
+    by_outlet = {}
+    for row in articles.values():
+        by_outlet.setdefault(row["outlet"], []).append(row)
+    assert len(by_outlet["Evening Standard"]) == 2
+    assert {"The Sun", "The Independent", "kicker", "BILD", "sportschau.de", "laola1.at", "Libero.pe"} <= set(by_outlet)
+    assert {r["language"] for r in articles.values()} >= {"en", "de", "es"}
+    # The sitemap index names a missing child sitemap: counted, and the rest still crawled.
+    stats = last_run_stats(db)["stats"]
+    assert stats["rumourcrawl/errors/http_404"] == 1
+    assert any(u.startswith("http://www.hertha-blog.de/") for u in articles)
+
+
+def test_malformed_feed_fails_the_crawl_clearly(fixture_server, tmp_path):
+    db = tmp_path / "rumours.db"
+    result = run_cli("crawl", "--feed", fixture_server.url("feeds/malformed.rss"), "--db", str(db), *FAST)
+    assert result.returncode == 1
+    assert "unreadable feed" in result.stderr
+    assert "1 errors" in result.stdout
+    assert sqlite_utils.Database(db)["articles"].count == 0
+    assert last_run_stats(db)["stats"]["rumourcrawl/errors/feed_malformed"] == 1
+
+
+def test_scrapy_crawl_news_with_feeds_argument(demo_server, tmp_path):
+    db = tmp_path / "scrapy.db"
+    result = run_scrapy(
+        "crawl", "news", "-a", f"feeds={demo_server.url('rss.xml')}", "-s", f"RUMOURCRAWL_DB={db}", *FAST
+    )
+    assert result.returncode == 0, result.stderr
+    assert sqlite_utils.Database(db)["articles"].count == 8
+    assert "rumourcrawl/articles_new" in result.stderr  # Scrapy's own stats dump
+
+
+def test_crawl_arguments_are_checked(tmp_path):
+    nothing = run_cli("crawl", "--db", str(tmp_path / "x.db"))
+    assert nothing.returncode == 2
+    assert "nothing to crawl" in nothing.stderr
+    unknown = run_cli("crawl", "no_such_site")
+    assert unknown.returncode == 2
+    assert "unknown site(s): no_such_site" in unknown.stderr
+    bad_setting = run_cli("crawl", "--feed", "http://127.0.0.1:9/feed", "-s", "NOEQUALS")
+    assert bad_setting.returncode == 2
+    assert "NAME=VALUE" in bad_setting.stderr

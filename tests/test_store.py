@@ -1,0 +1,78 @@
+import sqlite3
+
+import pytest
+
+from rumourcrawl import store
+from rumourcrawl.extract.models import Article, Rumour
+
+
+def _article(**changes) -> Article:
+    fields = {
+        "url": "https://www.football365.com/news/haaland",
+        "text": "Haaland would be delighted to join Real Madrid.",
+        "title": "Haaland to Madrid",
+        "outlet": "Football365",
+        "published": "2026-02-04",
+        "rumours": [Rumour(subject="Erling Haaland", from_club="Manchester City", to_club="Real Madrid")],
+    }
+    return Article(**(fields | changes))
+
+
+def test_new_database_has_schema_wal_and_version(tmp_path):
+    db = store.open_db(tmp_path / "sub" / "r.db")
+    assert {"articles", "rumours", "crawl_runs"} <= set(db.table_names())
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION
+    assert db["articles"].pks == ["url"]
+    assert db["rumours"].foreign_keys[0].other_table == "articles"
+
+
+def test_saving_twice_updates_in_place_and_replaces_rumours(tmp_path):
+    db = store.open_db(tmp_path / "r.db")
+    assert store.save_article(db, _article()) is True
+    first_fetched = db["articles"].get("https://www.football365.com/news/haaland")["first_fetched"]
+    revised = _article(
+        title="Haaland agrees Madrid move",
+        rumours=[
+            Rumour(subject="Erling Haaland", to_club="Real Madrid", stage="agreed", extra={"add_ons": "€20m"}),
+            Rumour(subject="Kylian Mbappe", to_club=None, kind="stay"),
+        ],
+    )
+    assert store.save_article(db, revised) is False
+    assert db["articles"].count == 1
+    row = db["articles"].get("https://www.football365.com/news/haaland")
+    assert row["title"] == "Haaland agrees Madrid move"
+    assert row["first_fetched"] == first_fetched
+    assert row["rumour_count"] == 2
+    rumours = list(db.query("SELECT subject, stage, extra, outlet FROM rumours ORDER BY position"))
+    assert [(r["subject"], r["stage"]) for r in rumours] == [
+        ("Erling Haaland", "agreed"),
+        ("Kylian Mbappe", "speculation"),
+    ]
+    assert rumours[0]["extra"] == '{"add_ons": "€20m"}'
+    assert rumours[0]["outlet"] == "Football365"
+
+
+def test_rumour_rows_need_their_article(tmp_path):
+    db = store.open_db(tmp_path / "r.db")
+    with pytest.raises(sqlite3.IntegrityError):
+        db["rumours"].insert({"article_url": "https://nowhere.example/x", "subject": "Nobody"})
+
+
+def test_known_urls_include_fetched_and_canonical(tmp_path):
+    path = tmp_path / "r.db"
+    assert store.known_urls(path) == set()
+    db = store.open_db(path)
+    store.save_article(db, _article(fetched_url="http://127.0.0.1:9/news/haaland.html"))
+    db.close()
+    assert store.known_urls(path) == {
+        "https://www.football365.com/news/haaland",
+        "http://127.0.0.1:9/news/haaland.html",
+    }
+
+
+def test_newer_schema_is_refused(tmp_path):
+    path = tmp_path / "r.db"
+    store.open_db(path).execute(f"PRAGMA user_version = {store.SCHEMA_VERSION + 1}")
+    with pytest.raises(RuntimeError, match="newer rumourcrawl"):
+        store.open_db(path)
