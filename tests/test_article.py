@@ -169,3 +169,12 @@ def test_plain_text_article():
     assert "READ:" not in article.text and "MAILBOX:" not in article.text
     assert "Haaland ‘considers his time at Manchester City over’" in article.text
     assert article.language == "en"
+
+
+def test_extraction_imports_nothing_from_scrapy():
+    import subprocess
+    import sys
+
+    code = "import sys, rumourcrawl.extract; print(any(m.split('.')[0] == 'scrapy' for m in sys.modules))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"

@@ -68,7 +68,8 @@ def test_sitemap_and_section_crawl_counts_every_bad_page(demo_server, tmp_path):
     stats = last_run_stats(db)["stats"]
     assert stats["rumourcrawl/skipped/empty"] == 1
     assert stats["rumourcrawl/skipped/not_html"] == 2  # the PDF and the octet-stream page
-    assert stats["rumourcrawl/skipped/not_article"] >= 2  # section front and league table
+    assert stats["rumourcrawl/skipped/no_text"] == 1  # a gallery page: an article with no text
+    assert stats["rumourcrawl/skipped/not_article"] == 2  # section front and league table
     assert stats["rumourcrawl/errors/http_500"] == 1
     assert stats["rumourcrawl/errors/http_410"] == 1
     # Logged, each with its reason.

@@ -1,8 +1,1189 @@
-"""Article text → transfer-rumour rows. Placeholder: the rumour-engine work replaces this."""
+"""Article text → transfer-rumour rows (one per claim, as in the shared eval GUIDE.md).
+
+Rule-based and gazetteer-backed, built for speed (no models, a few regexes per sentence):
+
+1. the text is cut into sentences; direct quotes and their speakers are tracked
+   (rumour_text.segment);
+2. people are found from context (capitalised name runs, role nouns such as "boss" or
+   "striker", "X's agent"), and "Haaland" is resolved to "Erling Haaland" within the article;
+3. each clause with a stage cue (the lexicons below) becomes a frame: who moves, which clubs
+   buy or sell, the furthest stage, negation, the attributed source;
+4. frames are merged into rows: one per (subject, destination), the furthest stage kept, and
+   one extra row per denier.
+"""
 
 from __future__ import annotations
 
-from .models import Rumour
+import re
+from dataclasses import dataclass, field
+
+from .fees import SYMBOL_FEE_RE, WORD_FEE_RE, parse_fee
+from .gazetteer import ClubMention, load_gazetteer, name_key, strip_accents
+from .models import ALL_STAGES, Rumour
+from .rumour_text import SPEECH_VERB_RE, SPEECH_VERBS, Sentence, segment
+
+# ---------------------------------------------------------------------------------------------
+# Lexicons. Order inside a stage does not matter; the furthest stage found in a clause wins.
+# ---------------------------------------------------------------------------------------------
+STAGE_CUES: dict[str, list[str]] = {
+    "speculation": [
+        r"link(?:ed|ing|s)?\b", r"tipped", r"speculation", r"rumou?r(?:s|ed)?", r"touted", r"earmarked",
+        r"possible destination", r"favourites? (?:to|for)", r"could (?:join|move|sign|leave|return|head)",
+        r"(?:a|the) (?:move|switch|transfer) (?:to|away)", r"talk of a (?:move|switch|return)",
+        r"(?:move|switch) (?:to|away from)", r"considering (?:a|his) future", r"seek a move",
+    ],
+    "interest": [
+        r"wants?\b(?! to stay)", r"wanted\b", r"keen\b", r"interest(?:ed)?\b", r"eye(?:s|ing|d)?\b",
+        r"track(?:s|ing|ed)?\b", r"monitor(?:s|ing|ed)?\b", r"target(?:s|ing|ed)?\b", r"chas(?:e|es|ed|ing)\b",
+        r"(?:in|joined|join|joins|enter(?:ed|s)?) the race", r"race (?:to sign|for)", r"line(?:d|s)? up",
+        r"turn (?:his|their|its) attentions? to", r"pursu(?:e|es|ed|ing|it)\b", r"view(?:s)? (?:him|her) as",
+        r"shortlist(?:ed)?", r"would like to (?:sign|bring|play for|join)", r"admire(?:s|d)? ", r"plot(?:s|ting)?\b",
+        r"consider(?:s|ing)? (?:a move|an approach|a bid|signing)", r"hop(?:e|es|ing) to sign",
+        r"want(?:s)? to (?:sign|bring|play|join|return)", r"delighted to join", r"dream (?:move|of playing)",
+    ],
+    "talks": [
+        r"talks?\b(?! of)", r"talking to", r"negotiat\w+", r"approach(?:ed|es)?\b", r"discussions?",
+        r"(?:in|en)quir(?:y|ies)", r"in dialogue", r"held (?:a )?meeting", r"contact(?:ed)? with",
+    ],
+    "bid": [
+        r"bids?\b(?! (?:for|to win) (?:the |a )?(?:\w+ )*(?:glory|title|league|cup|trophy|promotion|survival|"
+        r"silverware|honours|crown|place|european|champions|premier|top))", r"bidding\b(?! war)", r"offers?\b",
+        r"offered\b", r"submit(?:s|ted)?\b", r"tabled\b",
+        r"proposals?\b", r"launch(?:es|ed)? (?:a|an)\b", r"made an? (?:offer|bid)",
+    ],
+    "agreed": [
+        r"agree(?:d|s|ment|ing)?\b", r"poised\b", r"set to (?:join|sign|complete|move|loan|seal|leave|become|be|take|"
+        r"return|replace|succeed)", r"clos(?:e|ing|er) (?:in )?(?:on|to)\b", r"here we go", r"medical\b",
+        r"on the verge", r"personal terms", r"will (?:all )?(?:leave|join|depart|sign)\b",
+        r"on (?:his|her|their) way (?:to|from|out)", r"expected to (?:join|sign|complete|leave|be appointed)",
+        r"nearing\b", r"(?:deal|fee|terms) (?:is |has been )?(?:in place|struck|done)", r"subject to (?:a|him|her)",
+        r"green light", r"approv(?:ed|es|ing)\b",
+    ],
+    "done": [
+        r"(?:has|have|had) signed\b", r"signed (?:for|with|a|an|on)\b", r"signs\b", r"complete[ds]\b",
+        r"completion\b", r"joined\b(?! the race)", r"appointed\b", r"sealed\b", r"unveiled\b",
+        r"resign(?:ed|s)\b", r"sacked\b", r"(?:has been|was|were|been) loaned\b", r"put pen to paper",
+        r"(?:put|placed|is) in (?:temporary |caretaker |interim )?charge", r"(?:has|have) left\b",
+        r"confirmed (?:as|the (?:signing|appointment|arrival|departure))", r"officially\b",
+        r"announced (?:the|his|her) (?:signing|arrival|appointment|departure)", r"took over\b",
+        r"deals? (?:were|was|has been) (?:sorted|completed|finalised)", r"\bextension\b", r"contract extension",
+    ],
+    "denied": [
+        r"den(?:y|ies|ied)\b", r"rul(?:e|ed|es|ing) out\b", r"no (?:contact|dealings|bids?|offers?|approach|truth|"
+        r"foundation|intention|plans?|interest)\b", r"nothing advanced", r"nothing (?:concrete|to it)",
+        r"not (?:for sale|interested|received|inviting|true|selling|going to sell|be sold)",
+        r"(?:nobody|no-one|no one) (?:from|has|had|at)\b", r"nothing should be read", r"(?:do not|don't) need",
+        r"no (?:immediate )?plans to", r"play(?:ed|s|ing)? down", r"dismiss(?:ed|es)?\b", r"will not approach",
+        r"(?:had|have|has) not received", r"not (?:been )?(?:any|a) (?:bid|offer|approach)", r"never (?:talked|spoken)",
+        r"happy here", r"no chance of (?:him|her) leaving", r"staying put",
+    ],
+    "collapsed": [
+        r"turn(?:ed|s|ing)? down (?:a |the )?(?:move|switch|transfer|chance)", r"rejected a (?:move|switch|transfer)",
+        r"pull(?:ed|s)? out\b", r"collapsed\b", r"f[ae]ll(?:en)? through", r"called off", r"broke(?:n)? down",
+        r"walk(?:ed|s)? away from", r"snubb?(?:ed|s)?\b", r"off the table", r"hijack(?:ed)?",
+    ],
+}
+# Cues that make the claim an exit (leaving, destination unknown) when no buyer is named.
+EXIT_CUES = (
+    r"\bleave\b|\bleaving\b|\bdepart(?:ing|ure|s|ed)?\b|\bexit\b|\bquit\b|\bresign(?:ed|s|ation)?\b|\bsacked\b|"
+    r"\bway out\b|\bwants? out\b|\blook elsewhere\b|\btransfer request\b|\baway from\b|\bmove away\b|"
+    r"\bbigger club\b|\bhas left\b|\bhe will go\b|\bfor sale\b|\bsell(?:ing)?\b|\bno bids?\b|\bbids? for\b|"
+    r"\boffers? for\b"
+)
+STAY_CUES = (
+    r"\bnew (?:contract|deal)\b|\bcontract extension\b|\bextension\b|\bextend(?:ed|s|ing)? (?:his|her|a|the)\b|"
+    r"\bstay(?:s|ing)? (?:at|with|put)\b|\b(?:to|will|would) stay\b|\bremain(?:s|ing)? (?:at|with)\b|"
+    r"\bnot for sale\b|\bno intention of selling\b|\bnot (?:inviting|accepting) (?:any )?offers\b|"
+    r"\bsecur(?:e|es|ed|ing) (?:his|her) future\b|\bfuture at the club\b|\bpen to paper\b|\bnew terms\b|"
+    r"\bcontract offer\b|\boffering (?:him|her) a new\b|\b(?:current|new) offer to\b|\bnot selling\b"
+)
+LOAN_CUES = r"\bloan(?:ed|s|ing)?\b"
+APPOINTMENT_CUES = (
+    r"\bhead coach\b|\bmanager\b|\bmanagerial\b|\bboss\b|\bcoach\b|\bjob\b|\btake over\b|\btook over\b|"
+    r"\bin charge\b|\bappoint\w*|\bsucceed\b|\breplacement\b|\bdug-?out\b|\bhot seat\b"
+)
+NEGATION_RE = re.compile(
+    r"\b(?:not|no|never|nothing|without|n't|cannot|nor|neither|yet to|unable to|failed to|avoid|avoids)\b"
+    r"[\w\s'-]{0,25}$|n't\s+(?:\w+\s+){0,2}$",
+    re.IGNORECASE,
+)
+# Background, not a live claim.
+HISTORICAL_CUES = re.compile(
+    r"\balready been linked\b|\bpreviously\b|\bbefore (?:sealing|joining|moving)\b|"
+    r"\bin the past\b|\bfor (?:nearly |almost )?(?:two|three|four|five|\d+) years\b|"
+    r"^(?:who|which) |\bsince (?:the |he |she |his |her )?[\w -]{0,20}(?:took over|joined|arrived|moved)",
+    re.IGNORECASE,
+)
+PAST_SEASON_RE = re.compile(r"\blast (?:season|summer|year|january|window)\b|\bin the close season\b", re.I)
+PAST_YEAR_RE = re.compile(r"\b(?:in|since|of|until) (?:(?:January|February|March|April|May|June|July|August|"
+                          r"September|October|November|December|the summer of|summer) )?((?:19|20)\d\d)\b")
+CONDITIONAL_START_RE = re.compile(r"^\W*(?:if|unless|should|whether)\b", re.IGNORECASE)
+
+# Attribution.
+GENERIC_REPORT_RE = re.compile(
+    r"\b(?:according to|say|says|claim|claims|suggest|suggests)?\s*(?P<src>(?:media |press |recent )?reports?"
+    r"(?: in (?:the )?[A-Z][a-z]+)?)(?= (?:claim|say|suggest|state|indicate|report|have|that|,|\.|$))"
+    r"|\b(?:were|was|are|is|been|being) (?P<rep>reported|reportedly|understood to be reported)\b"
+    r"|\b(?P<rep2>reportedly)\b|\baccording to (?P<rep3>reports?(?: in [A-Z][a-z]+)?)",
+)
+OUTLET_CLAIM_RE = re.compile(
+    r"(?:(?:the|The) )?(?P<src>[A-Z][\w'’.+&-]*(?: (?:[A-Z][\w'’.+&-]*|de|dello|del|di|on))*)"
+    r"(?: newspaper| website| paper| daily| reporter)?(?:,[^,]{1,40},)? (?:has |have )?(?:reports?|reported|claims?|"
+    r"claimed|says?|said|understands|has learnt|has learned|writes|revealed|suggests?|states)\b"
+)
+ACCORDING_TO_RE = re.compile(
+    r"according to (?:the )?(?P<src>[A-Z][\w'’.+&-]*(?: (?:[A-Z][\w'’.+&-]*|de|dello|del|di))*)"
+)
+QUOTED_IN_RE = re.compile(
+    r"quoted (?:in|by) (?P<src>(?:a|an|the) [\w ]{0,30}?(?:newspaper|paper|magazine|daily|radio|TV|television|"
+    r"website|press|media)|[A-Z][\w'’.]+(?: [A-Z][\w'’.]+)*)"
+)
+
+# People.
+NAME_TOKEN = (r"(?:[A-ZÀ-ÖØ-Þ](?:[’'][A-ZÀ-ÖØ-Þ])?[a-zß-öø-ÿ]+(?:[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+)?"
+              r"(?:-[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+)*|[A-ZÀ-ÖØ-Þ]\.)")
+NAME_PARTICLES = r"(?:van|von|der|den|de|da|di|del|della|dos|das|du|la|le|ten|ter|bin|el|al|mac)"
+NAME_RE = re.compile(rf"{NAME_TOKEN}(?:\s+(?:{NAME_PARTICLES}\s+)*{NAME_TOKEN}){{0,3}}")
+# Capitalised words that are never (part of) a person's name in this register.
+NOT_NAME_WORDS = set(
+    """the a an but and or so if in on at as for from to with by of he she it they we i you his her their our my
+    this that these those there here when while after before since despite although however meanwhile now then
+    also last next earlier later former new old assistant sir mr mrs dr monday tuesday wednesday thursday friday
+    saturday sunday january february march april may june july august september october november december
+    premiership premier league champions cup fa uefa fifa world european europe super final finals copa rey liga
+    serie bundesliga ligue championship conference division trophy shield carling carabao fa league one two bbc
+    sport sports radio live news tv channel youtube twitter instagram facebook tiktok excl exclusive breaking read
+    mailbox deal done official sources source reports report according head global soccer group stadium park road
+    lane arena under academy red bull transfer window christmas year summer winter spring autumn england english
+    spain spanish france french germany german italy italian portugal portuguese holland dutch netherlands belgium
+    belgian brazil brazilian argentina argentine argentinian scotland scottish wales welsh ireland irish northern
+    serbia montenegro croatia croatian norway norwegian sweden swedish denmark danish poland polish russia russian
+    turkey turkish greece greek mexico mexican usa us american america africa african nigeria nigerian ghana
+    ghanaian senegal senegalese cameroon ivory coast egypt egyptian morocco moroccan algeria japan japanese korea
+    korean china chinese australia australian switzerland swiss austria austrian czech slovakia hungary hungarian
+    romania romanian bulgaria bulgarian ukraine ukrainian uruguay uruguayan colombia colombian chile chilean
+    peru ecuador paraguay venezuela canada canadian saudi arabia qatar london madrid milan paris rome munich turin
+    lisbon glasgow edinburgh manchester merseyside rio janeiro janeiro sao paulo los angeles la new york san
+    sebastian belgrade lancashire yorkshire midlands achilles god christ easter champions' europa national
+    international under-21 under-21s u21 unicef canal plus city united town county rovers athletic wanderers albion
+    club clubs football fc player players manager boss coach striker midfielder defender keeper goalkeeper
+    winger forward captain skipper chairman president director agent owner chief executive spokesman
+    no yes not never well oh ok why what who whom whose which where how all both each every some any many most
+    several few other another such only even still just very too more less much little big great good best
+    better bad worse worst first second third fourth fifth sixth seventh eighth ninth tenth deadline day days
+    spurs reds blues gunners toffees saints hammers magpies villans foxes wolves eagles seagulls cherries bees
+    mr. st st. fc. twitter x instagram here go update confirmed medical agreed bid talks loan fee sign signs
+    signed interest interested linked done deal understand understood told says said claims claim
+    """.split()
+)
+PLAYER_ROLE_WORDS = (
+    r"striker|midfielder|defender|keeper|goalkeeper|goalie|winger|forward|full-back|fullback|centre-back|"
+    r"center-back|left-back|right-back|wing-back|playmaker|captain|skipper|star|player|international|"
+    r"youngster|teenager|prodigy|wonderkid|talent|ace|attacker|marksman|frontman|stopper|signing|target|"
+    r"academy graduate|loanee|veteran|hitman"
+)
+MANAGER_ROLE_WORDS = (
+    r"boss|manager|head coach|coach|gaffer|caretaker|tactician|assistant|number two|right-hand men|right-hand man"
+)
+OTHER_ROLE_WORDS = (
+    r"chairman|chairwoman|president|director|chief executive|ceo|owner|agent|representative|adviser|advisor|"
+    r"brother|father|mother|wife|spokesman|spokeswoman|journalist|reporter|pundit|referee|official|"
+    r"vice-president|secretary|lawyer|intermediary|team-mate|teammate|son|executive|presenter|correspondent"
+)
+ROLE_BEFORE_NAME_RE = re.compile(
+    rf"(?P<role>{OTHER_ROLE_WORDS}|{MANAGER_ROLE_WORDS}|{PLAYER_ROLE_WORDS})s?"
+    r"(?:\s+(?:and|&)\s+\w+)?\s*$",
+    re.IGNORECASE,
+)
+ROLE_KIND = {}
+for _kind, _words in (("other", OTHER_ROLE_WORDS), ("manager", MANAGER_ROLE_WORDS), ("player", PLAYER_ROLE_WORDS)):
+    for _word in _words.split("|"):
+        ROLE_KIND[_word] = _kind
+NAME_THEN_PERSON_NOUN_RE = re.compile(
+    r"^[’']s (?:agent|brother|father|representative|future|move|deal|contract|transfer|time|loan|switch|"
+    r"departure|arrival|camp|representatives|adviser|wife|form|situation|signature|signing|exit)\b"
+)
+NAME_THEN_SPEECH_RE = re.compile(rf"^,?\s+(?:has |had |have )?(?:{SPEECH_VERBS})\b")
+ANAPHOR_RE = re.compile(
+    r"\b(?:he|him|his|she|her)\b|\bthe (?:[\w-]+ )?(?:player|midfielder|striker|defender|keeper|goalkeeper|"
+    r"winger|forward|full-back|international|youngster|teenager|spaniard|frenchman|brazilian|dutchman|"
+    r"german|italian|argentine|portuguese|englishman|scot|welshman|irishman|belgian|croatian|serbian|"
+    r"\d+-year-old|star|ace|captain|skipper|man|coach|manager|boss|former [\w ]{1,30}?(?:boss|striker|"
+    r"midfielder|manager|coach|defender))\b|[’']s (?:[\w-]+ ){0,3}(?:player|striker|midfielder|defender|keeper|"
+    r"winger|forward|star|international|captain|youngster)\b(?! [A-Z])",
+    re.IGNORECASE,
+)
+FIRST_PERSON_RE = re.compile(r"\b(?:I|me|my|I'm|I've|I'd|I’m|I’ve)\b")
+
+CLUB_TO_BEFORE_RE = re.compile(
+    r"(?:\bto|\bjoin|\bjoins|\bjoining|\bjoined|\bfor|\bwith|\bby|\bat|\binto|\bsign for|\bsigning for|\bmove to|"
+    r"\bswitch to|\btowards|\bback to|\breturn to|\bin charge (?:of|at)|\bcoach of|\bmanager of|\bboss of|\bthan|"
+    r"\bagreement with|\bplay for|\bplaying for)\s+(?:the\s+|rivals?\s+|champions\s+|giants?\s+|side\s+|club\s+|"
+    r"[A-Z][a-z]+ (?:club|side|outfit|giants|champions)\s+|(?:[a-z]+ )?(?:outfit|side|club)\s+|"
+    r"(?:French|Spanish|Italian|German|English|Scottish|Portuguese|Dutch|Brazilian|Mexican|Turkish|Saudi) (?:club|"
+    r"side|outfit|giants|champions)\s+|(?:Spanish|Italian|German|English) trio\s+)?$"
+)
+CLUB_FROM_BEFORE_RE = re.compile(
+    r"(?:\bfrom|\bleave|\bleaves|\bleaving|\bleft|\bquit|\bquits|\bdeparting|\baway from|\bexit|\bexit from|\bout of|"
+    r"\bsell|\bselling|\bsold by|\bsacked by|\bloan from|\bloaned from|\bloan spell at|\bspell at|\bcontract at|"
+    r"\bresigned as [\w ]{0,20} of|\bpay|\bpaying)\s+(?:the\s+|rivals?\s+|club\s+|(?:[a-z]+ )?(?:outfit|side|"
+    r"club)\s+)?$"
+)
+BUYER_NOUN_BEFORE_RE = re.compile(
+    r"(?:bids?|offers?|approach(?:es)?|interest|inquiries|enquiries|inquiry|enquiry|proposals?|move|switch|"
+    r"deal|talks)\s+(?:(?:of|worth) [£€$][\d.,]+m? )?(?:for (?:[\w'’-]+ ){1,3})?(?:from|by)\s+(?:the\s+)?$"
+)
+MATCH_CONTEXT_BEFORE_RE = re.compile(
+    r"\b(?:clash|tie|match|game|draw|derby|final|fixture|meeting|defeat|win|victory|loss|lost|beat|beating|"
+    r"beaten|drew|face|facing|faces|play|against|v|vs)\s+(?:\d-\d\s+)?(?:with|against|to|at|over|by|v|vs|"
+    r"at home to|away to)?\s*(?:the\s+)?$",
+    re.IGNORECASE,
+)
+FORMER_BEFORE_RE = re.compile(r"\b(?:former|ex-?|previous|old|formerly of)\s*(?:club\s+)?$|\bex-$", re.IGNORECASE)
+BUYER_VERB_AFTER_RE = re.compile(
+    r"^(?:[’']s?)?\s*(?:(?:have|has|are|is|were|was|had|will|would|could|may|might|also|now|still|reportedly|"
+    r"all|both|each|then|remain|really|been|be|being|who|not|n't|,|(?:reported|said|understood|believed|thought|"
+    r"claimed|rumoured|expected|likely|known) to|to)\s+){0,5}"
+    r"(?:joined the race|join(?:ed)? the race|in the race|in talks|made|make|submit|submitted|tabled|launch|"
+    r"launched|lodged|bid|bidding|offer|offered|want|wants|wanted|keen|interested|chasing|chase|eye|eyeing|"
+    r"track|tracking|monitor|monitoring|target|targeting|plot|plotting|agreed|agree|reached|close|closing|set to "
+    r"sign|set to land|signed|sign|completed|complete|approach|approached|contact|contacted|enquired|inquired|"
+    r"ready|prepared|willing|view|considering|consider|lead|leading|favourites|hold|holding|opened|open|"
+    r"expressed|registered|step up|stepped up|also in|firmly|pushing|push|negotiating|poised|appoint|appointed|"
+    r"confident|hopeful|hoping|hope|line up|lining up|identified|earmarked)"
+)
+SELLER_VERB_AFTER_RE = re.compile(
+    r"^(?:[’']s?)?\s*(?:(?:have|has|are|is|were|was|had|will|would|also|now|still|reportedly|)\s+){0,3}"
+    r"(?:rejected|reject|turned down|accepted|accept|are ready to sell|want £|want [£€$]|demand|demanding|"
+    r"value|valued|slapped|set to loan|loan out|loaned out|sold|sell|selling|insist|refuse|refused|are set to loan|"
+    r"will pay|say they will pay|agreed to let)"
+)
+
+STAGE_RANK = {stage: rank for rank, stage in enumerate(("speculation", "interest", "talks", "bid", "agreed", "done"))}
+SOURCE_TIER_QUOTED_PARTY = 2  # a named player, agent or club official speaking on the record
+SOURCE_TIER_DEFAULT = {None: None}
+
+
+def _compile_cues() -> list[tuple[str, re.Pattern]]:
+    compiled = []
+    for stage, cues in STAGE_CUES.items():
+        # Matched against lower-cased text: much faster than re.IGNORECASE on long alternations.
+        compiled.append((stage, re.compile(r"\b(?:" + "|".join(cues) + r")")))
+    return compiled
+
+
+COMPILED_STAGE_CUES = _compile_cues()
+EXIT_RE = re.compile(EXIT_CUES, re.IGNORECASE)
+STAY_RE = re.compile(STAY_CUES, re.IGNORECASE)
+LOAN_RE = re.compile(LOAN_CUES, re.IGNORECASE)
+APPOINTMENT_RE = re.compile(APPOINTMENT_CUES, re.IGNORECASE)
+CLAUSE_BOUNDARY_RE = re.compile(
+    r";|:\s|,\s+(?:and|but|while|whereas|although|though|after|as|when|who|which|because)\b|"
+    r"\s+(?:but|while|whereas|although)\s+|\s[-–—]\s|,\s+with\s+(?=[A-Z])|\s+and\s+(?=(?:he|she|they|it|the club)\b)"
+)
+OPTION_TO_BUY_RE = re.compile(
+    r"\b(?:option|obligation) to (?:buy|purchase|make (?:the|it) permanent)|\bbuy(?:-| )(?:back )?(?:option|clause)",
+    re.IGNORECASE,
+)
+CONTRACT_LENGTH_RE = re.compile(
+    r"\b(?P<len>(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen|\d+)"
+    r"(?:-and-a-half|\.5)?[- ](?:year|month|season)s?)[- ](?:contract|deal|extension|agreement)",
+    re.IGNORECASE,
+)
+ADD_ONS_RE = re.compile(
+    r"(?:plus|with|and|\+)\s*(?P<addon>(?:[£€$]\s?[\d.,]+\s?(?:m|million|bn|k)?|[\d.,]+\s?(?:m|million))\s*"
+    r"(?:in )?(?:add-ons|bonuses|variables|add ons))",
+    re.IGNORECASE,
+)
+WHATEVER_FEE_RE = re.compile(
+    r"\b(?:whatever (?:amount|fee|it takes)[\w ]{0,20}|undisclosed fee|nominal fee|free transfer)", re.IGNORECASE
+)
+SHORT_POST_TO_RE = re.compile(  # "Cher Ndour to Fiorentina, here we go!" / "X to Y ✅"
+    r"^(?P<name>[^,.:!?]{3,40}?)\s+(?:to|➡️|->|→)\s+(?P<club>[^,.:!?]{3,40}?)(?=[,.!:]|\s+(?:here|deal|done|"
+    r"✅|🚨|on loan)|\s*$)"
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# People
+# ---------------------------------------------------------------------------------------------
+@dataclass
+class Person:
+    name: str
+    role: str = "player"  # player | manager | other
+    role_votes: dict = field(default_factory=dict)
+    club: str | None = None  # current club, when the article says it ("Man City striker X")
+    mentions: int = 0
+    speech_mentions: int = 0  # mentions as "X said" / "said X"
+
+    @property
+    def surname_key(self) -> str:
+        return name_key(self.name)[-1] if name_key(self.name) else ""
+
+
+@dataclass
+class Mention:
+    person: Person
+    start: int
+    end: int
+
+
+class PersonRegistry:
+    """The people of one article, so that "Haaland" finds "Erling Haaland"."""
+
+    def __init__(self) -> None:
+        self.people: list[Person] = []
+        self.by_token: dict[str, list[Person]] = {}
+
+    def lookup(self, name: str) -> Person | None:
+        key = name_key(name)
+        if not key:
+            return None
+        for person in self.people:
+            if name_key(person.name) == key:
+                return person
+        if len(key) == 1:
+            candidates = self.by_token.get(key[0], [])
+            if candidates:
+                return max(candidates, key=lambda p: (p.mentions, len(p.name)))
+        else:  # "Fran Garcia" after "Francisco Garcia"? only when the surname and initial agree
+            for person in self.by_token.get(key[-1], []):
+                pkey = name_key(person.name)
+                if pkey[-1] == key[-1] and pkey[0][:1] == key[0][:1] and len(pkey) >= len(key):
+                    return person
+        return None
+
+    def add(self, name: str) -> Person:
+        found = self.lookup(name)
+        if found and len(name_key(found.name)) >= len(name_key(name)):
+            found.mentions += 1
+            return found
+        if found:  # a longer form of a name seen short first
+            found.name = name
+            found.mentions += 1
+            self._index(found)
+            return found
+        person = Person(name, mentions=1)
+        self.people.append(person)
+        self._index(person)
+        return person
+
+    def _index(self, person: Person) -> None:
+        key = name_key(person.name)
+        tokens = {key[-1]} if key else set()
+        if len(key) > 1:
+            tokens.add(key[0])
+            if len(key) > 2:  # "van der Sar" → "sar"; "Jose Antonio Reyes" → "reyes"
+                tokens.add(key[-2])
+        for token in tokens:
+            bucket = self.by_token.setdefault(token, [])
+            if person not in bucket:
+                bucket.append(person)
+
+
+# ---------------------------------------------------------------------------------------------
+# Per-sentence analysis
+# ---------------------------------------------------------------------------------------------
+@dataclass
+class SentenceInfo:
+    sentence: Sentence
+    clubs: list[ClubMention]
+    mentions: list[Mention]
+    speaker: Person | None = None
+    source: str | None = None
+    source_tier: int | None = None
+
+
+@dataclass
+class Claim:
+    subject: Person
+    to_club: str | None
+    from_club: str | None
+    kind: str
+    stage: str
+    source: str | None
+    source_tier: int | None
+    evidence: str
+    fee: str | None = None
+    historical: bool = False
+    extra: dict = field(default_factory=dict)
+    order: int = 0
+
+
+def _strip_non_name_tokens(tokens: list[str]) -> list[str]:
+    while tokens and (tokens[0].casefold().strip(".") in NOT_NAME_WORDS or tokens[0].endswith(".")):
+        tokens = tokens[1:]
+    while tokens and tokens[-1].casefold().strip(".") in NOT_NAME_WORDS:
+        tokens = tokens[:-1]
+    return tokens
+
+
+def _name_candidates(text: str, clubs: list[ClubMention]) -> list[tuple[int, int, str]]:
+    """Runs of capitalised words that are not clubs or common words: (start, end, name)."""
+    masked = list(text)
+    for club in clubs:
+        for i in range(club.start, club.end):
+            masked[i] = "#"
+    masked_text = "".join(masked)
+    found = []
+    for match in NAME_RE.finditer(masked_text):
+        raw = match.group(0)
+        tokens = raw.split()
+        kept = _strip_non_name_tokens(tokens)
+        if not kept:
+            continue
+        # Split on inner common words ("Wenger The Gunners") by keeping the longest clean run.
+        runs, current = [], []
+        for token in kept:
+            if token.casefold() in NOT_NAME_WORDS and token.casefold() not in NAME_PARTICLES:
+                if current:
+                    runs.append(current)
+                current = []
+            else:
+                current.append(token)
+        if current:
+            runs.append(current)
+        offset = match.start()
+        for run in runs:
+            name = " ".join(run)
+            if len(name) < 2 or name.endswith("."):
+                continue
+            start = text.find(run[0], offset)
+            if start < 0:
+                continue
+            end = start + len(name)
+            if text[start:end] != name:  # whitespace differed; fall back to the token span
+                end = text.find(run[-1], start) + len(run[-1])
+                name = " ".join(text[start:end].split())
+            found.append((start, end, name))
+            offset = end
+    return found
+
+
+def _role_before(text: str, start: int) -> tuple[str | None, str | None]:
+    """The role noun right before a name ("Roma defender", "Arsenal boss"): (role kind, the noun)."""
+    window = text[max(0, start - 60) : start]
+    window = re.sub(r"[’']s\s+(?:[\w-]+\s+){0,3}$", lambda m: m.group(0), window)
+    match = ROLE_BEFORE_NAME_RE.search(window)
+    if not match:
+        return None, None
+    role_word = match.group("role").lower()
+    return ROLE_KIND.get(role_word, "player"), role_word
+
+
+class ArticleAnalyser:
+    def __init__(self, text: str, title: str | None, published: str | None, outlet: str | None) -> None:
+        self.gazetteer = load_gazetteer()
+        self.title = title or ""
+        self.published = published
+        self.outlet = outlet
+        self.year = int(published[:4]) if published and published[:4].isdigit() else None
+        self.sentences = segment(text)
+        self.registry = PersonRegistry()
+        self.infos: list[SentenceInfo] = []
+        self.club_counts: dict[str, int] = {}
+        self.claims: list[Claim] = []
+
+    # -- pass 1: clubs and people -----------------------------------------------------------
+    def discover(self) -> None:
+        proper_nouns = self._mid_sentence_capitals()
+        title_clubs = self.gazetteer.find_clubs(self.title) if self.title else []
+        title_candidates = {n for _, _, n in _name_candidates(self.title, title_clubs)} if self.title else set()
+        pending: list[tuple[SentenceInfo, list[tuple[int, int, str]]]] = []
+        for sentence in self.sentences:
+            clubs = self.gazetteer.find_clubs(sentence.text)
+            weight = 3 if sentence.index == 0 else 1  # the lead names the story's club
+            for club in clubs:
+                self.club_counts[club.canonical] = self.club_counts.get(club.canonical, 0) + weight
+            info = SentenceInfo(sentence, clubs, [])
+            candidates = _name_candidates(sentence.text, clubs)
+            pending.append((info, candidates))
+            self.infos.append(info)
+            for _start, _end, name in candidates:
+                if len(name.split()) >= 2 and not self._looks_like_place(name):
+                    self.registry.add(name)
+        # Single words become people only with support: a full name seen, a role noun, "X's agent"...
+        for info, candidates in pending:
+            text = info.sentence.text
+            for start, end, name in candidates:
+                person = None
+                if len(name.split()) >= 2:
+                    if self._looks_like_place(name):
+                        continue
+                    person = self.registry.lookup(name)
+                else:
+                    person = self.registry.lookup(name)
+                    if person is None and self._single_name_is_person(text, start, end, name, proper_nouns,
+                                                                          title_candidates):
+                        person = self.registry.add(name)
+                if person is None:
+                    continue
+                info.mentions.append(Mention(person, start, end))
+                if NAME_THEN_SPEECH_RE.match(text[end : end + 40]) or re.search(
+                        rf"\b(?:{SPEECH_VERBS})\s*$", text[max(0, start - 12) : start]):
+                    person.speech_mentions += 1
+                self._note_role_and_club(person, text, start, end, info.clubs)
+        for person in self.registry.people:
+            votes = person.role_votes
+            if votes.get("other"):
+                person.role = "other"
+            elif 2 * votes.get("manager", 0) >= votes.get("player", 0) and votes.get("manager"):
+                person.role = "manager"
+            elif votes:
+                person.role = "player"
+            if not votes and person.speech_mentions and person.speech_mentions >= self._mention_count(person):
+                person.role = "other"  # only ever quoted: an agent, official or pundit, not the mover
+            if self.gazetteer.source(person.name) is not None:
+                person.role = "other"  # journalists report moves, they do not make them
+
+    def _mention_count(self, person: Person) -> int:
+        return sum(1 for info in self.infos for m in info.mentions if m.person is person)
+
+    def _mid_sentence_capitals(self) -> set[str]:
+        words: dict[str, int] = {}
+        for sentence in self.sentences:
+            for match in re.finditer(r"(?<=[a-z,;] )([A-ZÀ-Þ][a-zß-ÿ'’-]+)", sentence.text):
+                words[match.group(1)] = words.get(match.group(1), 0) + 1
+        return {w for w, n in words.items() if n >= 1}
+
+    @staticmethod
+    def _looks_like_place(name: str) -> bool:
+        key = name_key(name)
+        return bool(key) and (key[-1] in {"park", "road", "lane", "stadium", "arena", "street", "ground", "cup",
+                                          "league", "fa", "live", "sport", "news", "radio", "channel"}
+                              or key[0] in {"san", "santa", "st", "saint", "rio", "new", "north", "south", "east",
+                                            "west", "copa", "radio", "cadena", "canal", "sky", "bbc"})
+
+    def _single_name_is_person(self, text: str, start: int, end: int, name: str, proper_nouns: set[str],
+                               title_candidates: set[str]) -> bool:
+        if name.casefold() in NOT_NAME_WORDS or self.gazetteer.source(name) is not None:
+            return False
+        role_kind, _ = _role_before(text, start)
+        after = text[end : end + 40]
+        if role_kind and (start == 0 or text[start - 1] == " "):
+            return True
+        if NAME_THEN_PERSON_NOUN_RE.match(after):
+            return True
+        if NAME_THEN_SPEECH_RE.match(after) and name in proper_nouns:
+            return True
+        return name in title_candidates and name in proper_nouns
+
+    def _note_role_and_club(self, person: Person, text: str, start: int, end: int,
+                            clubs: list[ClubMention]) -> None:
+        role_kind, _role_word = _role_before(text, start)
+        if role_kind:
+            person.role_votes[role_kind] = person.role_votes.get(role_kind, 0) + 1
+            # The club just before the role noun is the person's club ("Roma defender", "Larne's star").
+            prefix = text[max(0, start - 70) : start]
+            for club in reversed(clubs):
+                if club.end <= start and start - club.end <= 45:
+                    between = text[club.end : start]
+                    if re.search(r"[.;:!?]|\b(?:from|to|by|with|for|and|have|has|are|is|were|was)\b", between):
+                        break
+                    if FORMER_BEFORE_RE.search(text[max(0, club.start - 12) : club.start]):
+                        break
+                    if person.club is None:
+                        person.club = club.canonical
+                    break
+            del prefix
+        as_role = re.search(
+            r"^\W*(?:(?:has|had|have|was|were|is)\s+)?(?:been\s+)?(?:appointed|named|installed|confirmed)?\s*as\s+"
+            r"(?:the\s+|their\s+|its\s+)?(?:new\s+|permanent\s+|interim\s+)?(?:head coach|manager|boss|coach)",
+            text[end : end + 80],
+        )
+        if as_role:
+            person.role_votes["manager"] = person.role_votes.get("manager", 0) + 1
+
+    # -- pass 2: frames ---------------------------------------------------------------------
+    def extract(self) -> list[Claim]:
+        last_mover: Person | None = None
+        last_person: Person | None = None
+        last_speaker: Person | None = None
+        carried_source: tuple[str | None, int | None] = (None, None)
+        for info in self.infos:
+            sentence = info.sentence
+            text = sentence.text
+            # Who is speaking if this is a direct quote.
+            if sentence.quoted or sentence.speaker_hint:
+                speaker = self._resolve_speaker(info, last_person)
+                if speaker is None and (sentence.continues_quote or not sentence.speaker_hint):
+                    speaker = last_speaker
+                info.speaker = speaker
+                if speaker is not None:
+                    last_speaker = speaker
+            else:
+                last_speaker = None
+            source, tier, persists = self._attribution(info)
+            if source is None and not sentence.quoted and carried_source[0] and not self._has_own_subject_clause(info):
+                source, tier = carried_source
+            if persists:
+                carried_source = (source, tier)
+            elif sentence.quoted and info.speaker is not None:
+                pass
+            info.source, info.source_tier = source, tier
+            claimed_mover = self._frames(info, last_mover)
+            narrative_mentions = [m for m in info.mentions if not sentence.in_quote(m.start)]
+            if narrative_mentions:
+                last_person = narrative_mentions[-1].person
+            movers_here = [m.person for m in info.mentions if m.person.role != "other"
+                           and not re.match(r"^[’']s (?:side|team|men|squad)", text[m.end : m.end + 10])]
+            if claimed_mover is not None and claimed_mover is not last_mover:
+                last_mover = claimed_mover
+            elif movers_here:
+                last_mover = movers_here[0]
+        return self.claims
+
+    def _has_own_subject_clause(self, info: SentenceInfo) -> bool:
+        return False
+
+    def _resolve_speaker(self, info: SentenceInfo, last_person: Person | None) -> Person | None:
+        sentence = info.sentence
+        hint = sentence.speaker_hint
+        if not hint:
+            return None
+        offset = 0 if not sentence.speaker_after else sentence.text.rfind(hint)
+        verb = SPEECH_VERB_RE.search(hint)
+        # The named person nearest the speech verb, in the unquoted hint.
+        best = None
+        for mention in info.mentions:
+            rel = mention.start - offset
+            if 0 <= rel < len(hint) and not sentence.in_quote(mention.start):
+                if sentence.speaker_after:
+                    if best is None:
+                        best = mention.person
+                elif verb is None or rel < verb.start():
+                    best = mention.person
+        if best is not None:
+            return best
+        if re.search(r"\b(?:he|she)\b|\bthe [\w-]+(?: [\w-]+)?\s+(?:" + SPEECH_VERBS + ")", hint,
+                     re.IGNORECASE):
+            return last_person
+        return None
+
+    def _attribution(self, info: SentenceInfo) -> tuple[str | None, int | None, bool]:
+        """(source, tier, carries on to the next sentences) for the claim(s) in this sentence."""
+        sentence = info.sentence
+        text = sentence.text
+        if sentence.quoted and info.speaker is not None:
+            return info.speaker.name, self._person_tier(info.speaker), False
+        if 1 in sentence.quote_mask:
+            narrative = "".join(" " if flag else ch for ch, flag in zip(text, sentence.quote_mask, strict=False))
+        else:
+            narrative = text
+        match = QUOTED_IN_RE.search(narrative)
+        if match:
+            return match.group("src").strip(), 3, False
+        match = ACCORDING_TO_RE.search(narrative)
+        if match:
+            return self._named_source(match.group("src"), persists=False)
+        match = GENERIC_REPORT_RE.search(narrative)
+        if match:
+            src = match.group("src") or match.group("rep3")
+            if src:
+                src = src.strip()
+                persists = bool(re.search(r"\breports? in [A-Z]", src)) and bool(
+                    re.search(r"\b(?:claim|say|suggest|report|state)s?\b", narrative[match.end() : match.end() + 12])
+                )
+                return (src if src.lower().startswith("reports in") else "reports"), 4, persists
+            return "reports", 4, False
+        for match in OUTLET_CLAIM_RE.finditer(narrative):
+            src = match.group("src")
+            known = self.gazetteer.source(src)
+            if known is not None:
+                if self.outlet and self.gazetteer.source(self.outlet) == known:
+                    return None, known.tier, False
+                return known.name, known.tier, False
+            person = self.registry.lookup(src)
+            if person is not None:
+                return person.name, self._person_tier(person), False
+        return None, None, False
+
+    def _named_source(self, src: str, persists: bool) -> tuple[str | None, int | None, bool]:
+        known = self.gazetteer.source(src)
+        if known is not None:
+            return known.name, known.tier, persists
+        person = self.registry.lookup(src)
+        if person is not None:
+            return person.name, self._person_tier(person), persists
+        return src, 4, persists
+
+    def _person_tier(self, person: Person) -> int:
+        known = self.gazetteer.source(person.name)
+        return known.tier if known is not None else SOURCE_TIER_QUOTED_PARTY
+
+    # -- frames -----------------------------------------------------------------------------
+    def _frames(self, info: SentenceInfo, last_mover: Person | None) -> Person | None:
+        """Add the claims of one sentence; returns the person they are about (None if none)."""
+        sentence = info.sentence
+        text = sentence.text
+        if len(text) < 8:
+            return None
+        cues = self._stage_cues(text)
+        if not cues:
+            return None
+        claimed: Person | None = None
+        clauses = self._clauses(text, info)
+        previous_subjects: list[Person] = []
+        for c_start, c_end in clauses:
+            clause_cues = [c for c in cues if c_start <= c[1] < c_end]
+            if not clause_cues:
+                movers = self._movers(info, c_start, c_end)
+                if movers:
+                    previous_subjects = movers
+                continue
+            movers = self._movers(info, c_start, c_end)
+            clause_text = text[c_start:c_end]
+            if info.speaker is not None and movers == [info.speaker] and info.speaker.role == "manager" \
+                    and info.speaker.club and any(c[0] == "denied" for c in clause_cues) and last_mover \
+                    and last_mover is not info.speaker:
+                movers = [last_mover]  # "I don't need strikers": the boss speaks for his club
+            if not movers:
+                if previous_subjects:
+                    movers = previous_subjects
+                elif info.speaker is not None and info.speaker.role != "other" and FIRST_PERSON_RE.search(
+                        clause_text) and sentence.quoted:
+                    movers = [info.speaker]
+                elif last_mover is not None and (ANAPHOR_RE.search(clause_text) or self._short_register(text)):
+                    movers = [last_mover]
+                elif last_mover is not None and sentence.quoted and info.speaker is not None:
+                    movers = [last_mover]
+            if not movers:
+                continue
+            # Managers doing the signing are not the ones moving.
+            players = [p for p in movers if p.role == "player"]
+            if players and len(players) < len(movers) and not APPOINTMENT_RE.search(
+                    re.sub(r"\b(?:boss|manager|coach)\s+[A-Z]\w+", "", clause_text)):
+                movers = players
+            previous_subjects = movers
+            if self._claims_for_clause(info, c_start, c_end, clause_cues, movers):
+                claimed = claimed or movers[0]
+        return claimed
+
+    @staticmethod
+    def _short_register(text: str) -> bool:
+        return len(text) < 90
+
+    def _stage_cues(self, text: str) -> list[tuple[str, int, int, bool]]:
+        """(stage, start, end, negated) for each stage cue in the sentence."""
+        found = []
+        lowered = text.lower()
+        for stage, pattern in COMPILED_STAGE_CUES:
+            for match in pattern.finditer(lowered):
+                negated = False
+                if stage not in ("denied", "collapsed"):
+                    negated = bool(NEGATION_RE.search(text[max(0, match.start() - 30) : match.start()]))
+                found.append((stage, match.start(), match.end(), negated))
+        found.sort(key=lambda c: c[1])
+        # A cue inside a longer cue of another stage ("linked" inside "no links") keeps the longer.
+        return found
+
+    def _clauses(self, text: str, info: SentenceInfo) -> list[tuple[int, int]]:
+        protected = []
+        mentions = sorted([(m.start, m.end) for m in info.mentions] + [(c.start, c.end) for c in info.clubs])
+        # Lists of names or clubs ("Mendy, Garcia and Alaba", "Rangers and Fulham") are one unit.
+        affiliated_starts = {c.start for c in info.clubs if self._is_affiliation(c, text, info)}
+        for (_s1, e1), (s2, _e2) in zip(mentions, mentions[1:], strict=False):
+            if s2 in affiliated_starts:
+                continue
+            if re.fullmatch(r"\s*(?:,|,?\s*and|,?\s*or|,?\s*as well as|&)\s*(?:the\s+)?", text[e1:s2]):
+                protected.append((e1, s2))
+        cuts = [0]
+        for match in CLAUSE_BOUNDARY_RE.finditer(text):
+            if any(s <= match.start() < e for s, e in protected):
+                continue
+            cuts.append(match.start())
+        cuts.append(len(text))
+        return [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
+
+    def _movers(self, info: SentenceInfo, c_start: int, c_end: int) -> list[Person]:
+        movers: list[Person] = []
+        for mention in info.mentions:
+            if c_start <= mention.start < c_end and mention.person.role != "other":
+                after = info.sentence.text[mention.end : mention.end + 25]
+                if re.match(r"^[’']s (?:side|team|men|squad|club|players|charges)\b", after):
+                    continue  # "Mick McCarthy's side" is a club, not a mover
+                if mention.person not in movers:
+                    movers.append(mention.person)
+        return movers
+
+    def _claims_for_clause(self, info: SentenceInfo, c_start: int, c_end: int,
+                           cues: list[tuple[str, int, int, bool]], movers: list[Person]) -> bool:
+        before_count = len(self.claims)
+        self._clause_claims(info, c_start, c_end, cues, movers)
+        return len(self.claims) > before_count
+
+    def _clause_claims(self, info: SentenceInfo, c_start: int, c_end: int,
+                       cues: list[tuple[str, int, int, bool]], movers: list[Person]) -> None:
+        sentence = info.sentence
+        text = sentence.text
+        clause = text[c_start:c_end]
+        conditional = bool(CONDITIONAL_START_RE.search(clause)) or bool(
+            re.search(r"\bif\b", clause[:40], re.IGNORECASE) and not re.search(r"\bif\b.*\bthen\b", clause))
+        positive = [c for c in cues if c[0] not in ("denied", "collapsed") and not c[3]]
+        negated = [c for c in cues if c[3] and c[0] in ("interest", "talks", "bid")]
+        denials = [c for c in cues if c[0] == "denied"]
+        collapses = [c for c in cues if c[0] == "collapsed"]
+        if conditional and not denials:
+            return
+        # Clubs in this clause and what they do.
+        to_clubs, from_clubs, seller_clubs = self._club_roles(info, c_start, c_end, movers,
+                                                              min(c[1] for c in cues) if cues else None)
+        historical = bool(HISTORICAL_CUES.search(clause.lstrip(" ,;:-–—"))) or self._past_year(clause, positive)
+        stay = bool(STAY_RE.search(clause))
+        exit_cue = bool(EXIT_RE.search(clause))
+        loan = bool(LOAN_RE.search(clause))
+        fee = self._fee(clause, positive)
+        extra = self._extras(clause)
+        source, tier = info.source, info.source_tier
+        if denials and info.speaker is None and source is None:
+            speaker = self._reported_speaker(info, c_start)
+            if speaker is not None:
+                source, tier = speaker.name, self._person_tier(speaker)
+        for subject in movers:
+            from_club = (from_clubs[0] if from_clubs else None) or subject.club
+            subject_to = [c for c in to_clubs if c != subject.club or stay]
+            if denials or (negated and not positive):
+                stage = "denied"
+            elif collapses:
+                stage = "collapsed"
+            elif positive:
+                stage = max((c[0] for c in positive), key=lambda s: STAGE_RANK[s])
+            else:
+                continue
+            per_club_stage = self._per_club_stage(text, c_start, c_end, positive, subject_to, info)
+            kind_base = "loan" if loan else "transfer"
+            if subject.role == "manager":
+                kind_base = "appointment"
+            if stay and not subject_to or (stay and subject_to and all(c == (from_club or c) for c in subject_to)):
+                club = subject_to[0] if subject_to else from_club or self._main_club()
+                if club is None:
+                    continue
+                self._add(subject, club, club, "stay", stage, source, tier, text, fee, historical, extra, info)
+                continue
+            if subject_to:
+                for club in subject_to:
+                    club_stage = stage if stage in ("denied", "collapsed") else per_club_stage.get(club, stage)
+                    if collapses and not self._near(collapses, club, info, c_start, c_end):
+                        club_stage = per_club_stage.get(club, stage if positive else "speculation")
+                        if not positive:
+                            club_stage = "collapsed"
+                    self._add(subject, club, from_club if from_club != club else None, kind_base, club_stage,
+                              source, tier, text, fee, historical, extra, info)
+                continue
+            # No destination in this clause.
+            open_claim = self._open_claim(subject)
+            speaker_club = info.speaker.club if info.speaker is not None else None
+            if stage == "denied" and speaker_club:
+                open_claim = next((c for c in reversed(self.claims) if c.subject is subject
+                                   and c.to_club == speaker_club), open_claim)
+            if stage == "denied":
+                if open_claim is not None and (info.speaker is not None or source) and not re.search(
+                        r"\bno bids?\b|\bany bids?\b|\bany offers?\b|\bnot received\b", clause, re.IGNORECASE):
+                    self._add(subject, open_claim.to_club, open_claim.from_club, open_claim.kind, "denied", source,
+                              tier, text, None, historical, extra, info)
+                elif exit_cue or re.search(r"\bbids?\b|\boffers?\b", clause, re.IGNORECASE):
+                    self._add(subject, None, from_club or self._main_club(), "exit", "denied", source, tier, text,
+                              None, historical, extra, info)
+                continue
+            if exit_cue and not seller_clubs_only_buyers(seller_clubs):
+                exit_kind = "exit"
+                self._add(subject, None, from_club or self._main_club(), exit_kind, stage, source, tier, text, fee,
+                          historical, extra, info)
+                continue
+            if open_claim is not None and (from_clubs or seller_clubs or fee or stage in ("agreed", "done")):
+                # "Deal agreed with PSG", "subject to a medical": the claim already on the table moves on.
+                new_from = open_claim.from_club or (from_clubs[0] if from_clubs else None)
+                self._add(subject, open_claim.to_club, new_from, open_claim.kind if not loan else "loan", stage,
+                          source, tier, text, fee, historical, extra, info)
+                continue
+            if subject.role == "manager" and re.search(r"\bin (?:temporary |caretaker |interim )?charge\b|"
+                                                       r"\bappointed\b", clause):
+                club = self._main_club()
+                if club:
+                    self._add(subject, club, None, "appointment", stage, source, tier, text, fee, historical,
+                              extra, info)
+
+    def _past_year(self, clause: str, positive: list) -> bool:
+        if PAST_SEASON_RE.search(clause) and any(c[0] == "done" for c in positive):
+            return True
+        for match in PAST_YEAR_RE.finditer(clause):
+            year = int(match.group(1))
+            if self.year is None or year < self.year:
+                if any(c[0] == "done" for c in positive):
+                    return True
+        return False
+
+    def _near(self, cues, club, info, c_start, c_end) -> bool:
+        for mention in info.clubs:
+            if mention.canonical == club and c_start <= mention.start < c_end:
+                for cue in cues:
+                    if abs(cue[1] - mention.start) < 40:
+                        return True
+        return False
+
+    def _per_club_stage(self, text, c_start, c_end, positive, clubs, info) -> dict[str, str]:
+        """Give each cue to its nearest destination club, so "X joined the race … Y's bid" keeps apart."""
+        if len(set(clubs)) < 2 or not positive:
+            return {}
+        positions = [(m.start, m.canonical) for m in info.clubs if c_start <= m.start < c_end and m.canonical in clubs]
+        if not positions:
+            return {}
+        stages: dict[str, str] = {}
+        for stage, start, _end, _neg in positive:
+            nearest = min(positions, key=lambda p: abs(p[0] - start))[1]
+            if nearest not in stages or STAGE_RANK[stage] > STAGE_RANK[stages[nearest]]:
+                stages[nearest] = stage
+        # Clubs listed together ("Rangers and Fulham") share their group's stage.
+        ordered = sorted(positions)
+        for (p1, c1), (p2, c2) in zip(ordered, ordered[1:], strict=False):
+            between = text[p1:p2]
+            if c2 not in stages and re.fullmatch(r"[^,;]*?(?:,|and|or|as well as)\s*(?:the\s+)?", between[len(c1):]
+                                                 if False else re.sub(r"^\S+(?:\s\S+)?", "", between)) is not None:
+                if c1 in stages:
+                    stages[c2] = stages[c1]
+        return stages
+
+    @staticmethod
+    def _club_groups(clubs: list[ClubMention], text: str) -> list[list[ClubMention]]:
+        groups: list[list[ClubMention]] = []
+        for club in clubs:
+            if groups and re.fullmatch(r"\s*(?:,|,?\s*and|,?\s*or|,?\s*as well as|&|,?\s*nor)\s*(?:the\s+)?",
+                                       text[groups[-1][-1].end : club.start]):
+                groups[-1].append(club)
+            else:
+                groups.append([club])
+        return [g for g in groups if len(g) > 1]
+
+    def _club_roles(self, info: SentenceInfo, c_start: int, c_end: int, movers: list[Person],
+                    first_cue: int | None = None) -> tuple[list[str], list[str], list[str]]:
+        text = info.sentence.text
+        to_clubs: list[str] = []
+        from_clubs: list[str] = []
+        sellers: list[str] = []
+        undecided: list[tuple[ClubMention, str]] = []
+        assigned: dict[int, str] = {}
+        mover_clubs = {p.club for p in movers if p.club}
+        clubs = [c for c in info.clubs if c_start <= c.start < c_end]
+        previous_role = None
+        previous_end = -1
+        for club in clubs:
+            before = text[max(0, club.start - 40) : club.start]
+            after = text[club.end : club.end + 80]
+            name = club.canonical
+            role = None
+            listed = previous_end >= 0 and re.fullmatch(
+                r"\s*(?:,|,?\s*and|,?\s*or|,?\s*as well as|&)\s*(?:the\s+)?", text[previous_end : club.start])
+            if FORMER_BEFORE_RE.search(before):
+                role = "former"
+            elif MATCH_CONTEXT_BEFORE_RE.search(before):
+                role = "match"
+            elif listed and previous_role:
+                role = previous_role
+            elif self._is_affiliation(club, text, info):
+                role = "affiliation"
+            elif BUYER_NOUN_BEFORE_RE.search(before):
+                role = "to"
+            elif re.search(r"(?:agreement|deal|talks|agreed|negotiations|dialogue) with\s+(?:the\s+)?$", before):
+                role = "counterparty"
+            elif re.search(r"\blinked with\s+(?:a move to\s+)?(?:the\s+)?(?:[\w ]{0,25}(?:trio|giants|side|club)\s+)?$",
+                           before) or re.search(r"\blinking (?:him|her|me) with\s+(?:the\s+)?$", before):
+                role = "to"
+            elif CLUB_FROM_BEFORE_RE.search(before):
+                role = "from"
+            elif CLUB_TO_BEFORE_RE.search(before):
+                role = "to"
+            elif re.match(r"^[’']s\s+(?:\w+\s+){0,2}(?:bid|offer|approach|interest|move|pursuit|swoop|chase|"
+                          r"attempt|advances|target)", after):
+                role = "to"
+            elif SELLER_VERB_AFTER_RE.search(after):
+                role = "seller"
+            elif BUYER_VERB_AFTER_RE.search(after):
+                role = "to"
+            elif re.match(r"^\s+(?:the favourites|favourites|are favourites|lead the race)", after):
+                role = "to"
+            else:
+                undecided.append((club, before))
+            if role == "to" and name not in to_clubs:
+                to_clubs.append(name)
+            elif role == "from" and name not in from_clubs:
+                from_clubs.append(name)
+            elif role == "seller" and name not in sellers:
+                sellers.append(name)
+            elif role == "counterparty":
+                if name in mover_clubs or any(self._open_claim(p) and self._open_claim(p).to_club != name
+                                              for p in movers):
+                    from_clubs.append(name)
+                else:
+                    to_clubs.append(name)
+            previous_role = role if role in ("to", "from", "seller", "former") else None
+            if role is not None:
+                assigned[id(club)] = role
+            previous_end = club.end
+        # Lists of clubs ("Parma and Real Madrid are interested") share one role, whichever member shows it.
+        for group in self._club_groups(clubs, text):
+            roles = {assigned.get(id(c)) for c in group} - {None}
+            if len(roles) == 1:
+                role = roles.pop()
+                for member in group:
+                    if assigned.get(id(member)) is None:
+                        assigned[id(member)] = role
+                        target = {"to": to_clubs, "from": from_clubs, "seller": sellers}.get(role)
+                        if target is not None and member.canonical not in target:
+                            target.append(member.canonical)
+                        undecided = [(c, b) for c, b in undecided if c is not member]
+        # A club that opens the clause before any cue ("Chelsea have had no dealings") is the buyer.
+        if not to_clubs and undecided and first_cue is not None:
+            for club, _before in undecided:
+                if club.start < first_cue and club.canonical not in mover_clubs and not re.search(
+                        r"\b(?:at|in|against|over|beat|beaten|v|vs)\s+(?:the\s+)?$", _before):
+                    to_clubs.append(club.canonical)
+        for name in sellers:
+            if name not in from_clubs:
+                from_clubs.append(name)
+        # "X to Y, here we go!": short-post register.
+        if not to_clubs:
+            match = SHORT_POST_TO_RE.search(text[c_start:c_end])
+            if match:
+                club = self.gazetteer.canonical_club(match.group("club").strip())
+                if club:
+                    to_clubs.append(club)
+        return to_clubs, from_clubs, sellers
+
+    def _is_affiliation(self, club: ClubMention, text: str, info: SentenceInfo) -> bool:
+        """"Roma defender Vincent Candela", "Fulham's Edwin van der Sar", "Arsenal boss": the person's club."""
+        after = text[club.end : club.end + 70]
+        if re.match(rf"^(?:[’']s)?\s+(?:(?!(?:as|to|for|with|their|the|a|an|and|in|on|at|is|was|were|are|has|have|"
+                    rf"who|will|would)\b)(?:[\w-]+|\d+-year-old)\s+){{0,3}}(?:{PLAYER_ROLE_WORDS}|{MANAGER_ROLE_WORDS}|"
+                    rf"{OTHER_ROLE_WORDS})s?\b", after, re.IGNORECASE):
+            return True
+        for mention in info.mentions:
+            if 0 <= mention.start - club.end <= 4 and re.match(r"^[’']s\s*$|^\s+$", text[club.end : mention.start]):
+                return True
+        return False
+
+    def _reported_speaker(self, info: SentenceInfo, c_start: int) -> Person | None:
+        """"Wardle confirmed the club had not…": the named subject of a speech verb."""
+        text = info.sentence.text
+        verb = SPEECH_VERB_RE.search(text, c_start)
+        if verb is None:
+            return None
+        before = [m for m in info.mentions if m.end <= verb.start() and verb.start() - m.end < 40]
+        return before[-1].person if before else None
+
+    def _fee(self, clause: str, positive: list) -> str | None:
+        match = WHATEVER_FEE_RE.search(clause)
+        if match:
+            return match.group(0).strip()
+        if not any(c[0] in ("bid", "agreed", "done", "talks") for c in positive) and not re.search(
+                r"\b(?:fee|pay|paid|worth|for)\b", clause):
+            return None
+        match = SYMBOL_FEE_RE.search(clause) or WORD_FEE_RE.search(clause)
+        return match.group(0).strip() if match else None
+
+    @staticmethod
+    def _extras(clause: str) -> dict:
+        extra: dict = {}
+        if OPTION_TO_BUY_RE.search(clause):
+            extra["option_to_buy"] = True
+            if re.search(r"\bobligation\b", clause, re.IGNORECASE):
+                extra["obligation_to_buy"] = True
+        match = CONTRACT_LENGTH_RE.search(clause)
+        if match:
+            extra["contract_length"] = match.group("len")
+        match = ADD_ONS_RE.search(clause)
+        if match:
+            extra["add_ons"] = match.group("addon")
+        return extra
+
+    def _main_club(self) -> str | None:
+        if not self.club_counts:
+            return None
+        return max(self.club_counts.items(), key=lambda kv: kv[1])[0]
+
+    def _open_claim(self, subject: Person) -> Claim | None:
+        for claim in reversed(self.claims):
+            if claim.subject is subject and claim.to_club is not None and claim.stage != "denied" \
+                    and claim.kind != "stay" and not claim.historical:
+                return claim
+        return None
+
+    def _add(self, subject: Person, to_club: str | None, from_club: str | None, kind: str, stage: str,
+             source: str | None, tier: int | None, evidence: str, fee: str | None, historical: bool, extra: dict,
+             info: SentenceInfo) -> None:
+        if to_club is None and kind not in ("exit", "stay"):
+            kind = "exit"
+        if kind in ("transfer", "loan") and subject.role == "manager":
+            kind = "appointment"
+        if from_club == to_club and kind != "stay":
+            from_club = None
+        self.claims.append(Claim(subject, to_club, from_club, kind, stage, source, tier, evidence.strip(), fee,
+                                 historical, dict(extra), order=len(self.claims)))
+
+
+def seller_clubs_only_buyers(sellers: list[str]) -> bool:
+    return False
+
+
+# ---------------------------------------------------------------------------------------------
+# Merging frames into rows
+# ---------------------------------------------------------------------------------------------
+def _merge(claims: list[Claim]) -> list[Claim]:
+    """One row per (subject, destination); a denial is its own row per denier."""
+    merged: dict[tuple, Claim] = {}
+    order: list[tuple] = []
+    for claim in claims:
+        subject_key = id(claim.subject)
+        if claim.stage == "denied":
+            key = (subject_key, claim.to_club, "denied", claim.source)
+            fallback = next((k for k in merged if k[:3] == (subject_key, claim.to_club, "denied")
+                             and (claim.source is None or k[3] is None)), None)
+            if fallback is not None:
+                key = fallback
+        else:
+            key = (subject_key, claim.to_club, claim.kind == "stay")
+        existing = merged.get(key)
+        if existing is None:
+            merged[key] = claim
+            order.append(key)
+            continue
+        if existing.source is None and claim.source is not None and claim.stage == "denied":
+            existing.source, existing.source_tier = claim.source, claim.source_tier
+        more_specific = claim.stage == existing.stage and claim.source is not None and (
+            existing.source is None or (existing.source == "reports" and claim.source != "reports"))
+        if _further(claim.stage, existing.stage) or more_specific:
+            existing.stage = claim.stage
+            existing.evidence = claim.evidence
+            if claim.source is not None or existing.source is None:
+                existing.source, existing.source_tier = claim.source, claim.source_tier
+        existing.fee = existing.fee or claim.fee
+        existing.from_club = existing.from_club or claim.from_club
+        existing.historical = existing.historical and claim.historical
+        if claim.kind == "loan" and existing.kind == "transfer":
+            existing.kind = "loan"
+        for k, v in claim.extra.items():
+            existing.extra.setdefault(k, v)
+    return [merged[k] for k in order]
+
+
+def _further(new: str, old: str) -> bool:
+    if new == old:
+        return False
+    if new == "collapsed":
+        return old != "done"
+    if old == "collapsed":
+        return False
+    if new in STAGE_RANK and old in STAGE_RANK:
+        return STAGE_RANK[new] > STAGE_RANK[old]
+    return False
+
+
+def _confidence(claim: Claim) -> float:
+    base = {1: 0.9, 2: 0.8, 3: 0.6, 4: 0.45}.get(claim.source_tier or 0, 0.65)
+    if claim.historical:
+        base *= 0.5
+    if claim.subject.name.count(" ") == 0:
+        base *= 0.9
+    return round(base, 2)
 
 
 def extract_rumours(
@@ -12,4 +1193,40 @@ def extract_rumours(
     published: str | None = None,
     outlet: str | None = None,
 ) -> list[Rumour]:
-    return []
+    """Every transfer claim in one article, as Rumour rows (see the shared eval GUIDE.md)."""
+    if not text or not text.strip():
+        return []
+    analyser = ArticleAnalyser(text, title, published, outlet)
+    analyser.discover()
+    claims = _merge(analyser.extract())
+    outlet_source = analyser.gazetteer.source(outlet) if outlet else None
+    rows = []
+    for claim in claims:
+        if claim.stage not in ALL_STAGES:
+            continue
+        fee_amount, fee_currency = parse_fee(claim.fee)
+        tier = claim.source_tier
+        if claim.source is None and outlet_source is not None:
+            tier = outlet_source.tier
+        rumour = Rumour(
+            subject=claim.subject.name,
+            subject_role="manager" if claim.subject.role == "manager" else "player",
+            from_club=claim.from_club,
+            to_club=claim.to_club,
+            kind=claim.kind,
+            stage=claim.stage,
+            fee=claim.fee,
+            fee_amount=fee_amount,
+            fee_currency=fee_currency,
+            source=claim.source,
+            source_tier=tier,
+            evidence=claim.evidence,
+            historical=claim.historical,
+            extra=claim.extra,
+        )
+        rumour.confidence = _confidence(claim)
+        rows.append(rumour)
+    return rows
+
+
+__all__ = ["extract_rumours", "strip_accents"]

@@ -1,0 +1,62 @@
+"""Median time per article of extract_rumours over the dev set, beside trafilatura.extract per page.
+
+Usage: python benchmarks/bench_rumours.py [DEV_DIR] [PAGES_DIR]
+Both are timed in the same run on the same core, so the ratio is comparable across machines.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import trafilatura
+
+from rumourcrawl.evaluate import _read_article
+from rumourcrawl.extract.gazetteer import load_gazetteer
+from rumourcrawl.extract.rumours import extract_rumours
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DEV = ROOT / "tests" / "eval" / "dev"
+DEFAULT_PAGES = Path("/work/shared/pages")
+REPEATS = 20
+
+
+def median_ms(func, inputs, repeats: int = REPEATS) -> float:
+    times = []
+    for item in inputs:
+        best = min(_timed(func, item) for _ in range(repeats))  # best-of-N per input hides scheduler noise
+        times.append(best)
+    return statistics.median(times) * 1000 if times else float("nan")
+
+
+def _timed(func, item) -> float:
+    start = time.perf_counter()
+    func(item)
+    return time.perf_counter() - start
+
+
+def main(argv: list[str]) -> int:
+    dev = Path(argv[1]) if len(argv) > 1 else DEFAULT_DEV
+    pages = Path(argv[2]) if len(argv) > 2 else DEFAULT_PAGES
+    load_gazetteer()  # loaded once per process; not part of the per-article cost
+    articles = [_read_article(p) for p in sorted(dev.iterdir()) if p.suffix in (".txt", ".html")]
+    html_pages = [p.read_text(encoding="utf-8", errors="replace") for p in sorted(dev.glob("*.html"))]
+    if pages.is_dir():
+        html_pages += [p.read_text(encoding="utf-8", errors="replace") for p in sorted(pages.glob("*.html"))[:8]]
+
+    def run_extractor(article):
+        text, title, published, outlet = article
+        extract_rumours(text, title=title, published=published, outlet=outlet)
+
+    rumour_ms = median_ms(run_extractor, articles)
+    trafilatura_ms = median_ms(trafilatura.extract, html_pages, repeats=3)
+    print(f"extract_rumours: median {rumour_ms:.3f} ms per article over {len(articles)} dev articles")
+    print(f"trafilatura.extract: median {trafilatura_ms:.3f} ms per page over {len(html_pages)} pages")
+    print(f"ratio extract_rumours / trafilatura: {rumour_ms / trafilatura_ms:.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv))

@@ -1,0 +1,207 @@
+"""Club and source gazetteers bundled in data/gazetteers/, loaded once per process.
+
+Club mentions are found by token n-gram lookup in one dict (longest match first), which costs
+a handful of dict probes per capitalised token instead of a scan over thousands of aliases.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+GAZETTEER_DIR = Path(__file__).resolve().parents[2] / "data" / "gazetteers"
+
+WORD_RE = re.compile(r"\w+")
+# What may sit between two words of one club name: spaces, "Man. City", "St James' Park", "&".
+JOIN_GAP_RE = re.compile(r"[\s.'’&\-]{1,4}")
+
+# Single-word aliases that are ordinary English words or first names far more often than clubs.
+AMBIGUOUS_SINGLE_ALIASES = {
+    "city", "united", "athletic", "town", "county", "rovers", "wanderers", "albion", "union", "national",
+    "olympic", "sporting", "racing", "real", "royal", "star", "stars", "well", "dale", "gas", "wednesday",
+    "paris", "victoria", "alliance", "academy", "central", "south", "north", "east", "west", "liberty",
+    "spartans", "rangers fc", "international", "olympia", "santos", "nacional", "independiente",
+    "the", "club", "football", "fc", "ac", "as", "sc", "reading", "harrow", "march", "may", "june", "august",
+    "hope", "faith", "grace", "unity", "progress", "victory", "triumph", "deal", "talks", "premier", "league",
+    "cup", "sport", "sports", "stadium", "park", "arena", "dynamo", "torpedo", "lokomotiv", "spartak",
+    "juniors", "boys", "young", "old", "new", "mark", "jordan", "jamie", "luis", "rio", "cole", "will",
+    "bury", "clyde", "hamilton", "stirling", "wigan", "preston", "barnet", "derby",
+}
+# Words that look like the first word of a club name but here mark a national side or a non-club.
+NOT_CLUB_AFTER = {"national", "under", "u21", "u19", "women", "ladies", "reserves"}
+
+
+def strip_accents(text: str) -> str:
+    if text.isascii():
+        return text
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def name_key(text: str) -> tuple[str, ...]:
+    """Accent- and case-insensitive word tuple used as a lookup key for names."""
+    return tuple(WORD_RE.findall(strip_accents(text).casefold()))
+
+
+@dataclass(frozen=True)
+class ClubMention:
+    start: int  # character offsets in the searched text
+    end: int
+    surface: str
+    canonical: str
+    alias_type: str  # "name", "short", "nickname" or "venue"
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    tier: int
+    kind: str
+
+
+class Gazetteer:
+    def __init__(self, directory: Path = GAZETTEER_DIR) -> None:
+        self.club_aliases: dict[tuple[str, ...], tuple[str, str]] = {}
+        self.club_country: dict[str, str] = {}
+        self.sources: dict[tuple[str, ...], Source] = {}
+        self._load_clubs(directory / "clubs.tsv")
+        self._load_nicknames(directory / "nicknames.tsv")
+        self._load_sources(directory / "sources.tsv")
+        self.max_alias_words = max((len(k) for k in self.club_aliases), default=1)
+        # Every proper prefix of an alias, so the n-gram walk stops as soon as no alias can follow.
+        self.alias_prefixes = {key[:n] for key in self.club_aliases for n in range(1, len(key))}
+        self.max_source_words = max((len(k) for k in self.sources), default=1)
+
+    # -- loading ---------------------------------------------------------------------------
+    @staticmethod
+    def _rows(path: Path):
+        if not path.exists():
+            return
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip() and not line.startswith("#"):
+                yield line.split("\t")
+
+    def _add_alias(self, alias: str, canonical: str, alias_type: str, *, override: bool = False) -> None:
+        key = name_key(alias)
+        if not key or (len(key) == 1 and key[0] in AMBIGUOUS_SINGLE_ALIASES and alias_type == "name"):
+            return
+        if len(key) == 1 and len(key[0]) < 3 and not alias.isupper():
+            return
+        if override or key not in self.club_aliases:
+            self.club_aliases[key] = (canonical, alias_type)
+
+    def _load_clubs(self, path: Path) -> None:
+        for row in self._rows(path):
+            canonical, country = row[0], row[1] if len(row) > 1 else ""
+            if canonical in self.club_country:  # an earlier (higher-priority) club already owns it
+                continue
+            self.club_country[canonical] = country
+            self._add_alias(canonical, canonical, "name")
+            for alias in (row[2].split("|") if len(row) > 2 and row[2] else []):
+                self._add_alias(alias, canonical, "name")
+            for venue in (row[3].split("|") if len(row) > 3 and row[3] else []):
+                self._add_alias(venue, canonical, "venue")
+        # A club's own canonical name beats another club's alias ("Arsenal" is Arsenal, not Arsenal Tula).
+        for canonical in self.club_country:
+            key = name_key(canonical)
+            if key and self.club_aliases.get(key, (None,))[0] != canonical:
+                self.club_aliases[key] = (canonical, "name")
+
+    def _load_nicknames(self, path: Path) -> None:
+        seen: set[tuple[str, ...]] = set()
+        for row in self._rows(path):
+            if len(row) < 2:
+                continue
+            alias, canonical = row[0].strip(), row[1].strip()
+            alias_type = row[2].strip() if len(row) > 2 else "nickname"
+            key = name_key(alias)
+            if key in seen:  # first curated line wins ("Blues" = Chelsea, not Birmingham)
+                continue
+            seen.add(key)
+            self.club_country.setdefault(canonical, "")
+            self._add_alias(alias, canonical, alias_type, override=True)
+
+    def _load_sources(self, path: Path) -> None:
+        for row in self._rows(path):
+            if len(row) < 2:
+                continue
+            source = Source(row[0].strip(), int(row[1]), row[2].strip() if len(row) > 2 else "outlet")
+            names = [source.name] + [a for a in (row[3].split("|") if len(row) > 3 else []) if a.strip()]
+            for name in names:
+                self.sources.setdefault(name_key(name), source)
+
+    # -- lookups ---------------------------------------------------------------------------
+    def canonical_club(self, name: str | None) -> str | None:
+        """Canonical club name for any alias ("Man City" → "Manchester City"), else None."""
+        if not name:
+            return None
+        key = name_key(name)
+        if key and key[0] == "the" and len(key) > 1 and key not in self.club_aliases:
+            key = key[1:]
+        hit = self.club_aliases.get(key)
+        return hit[0] if hit else None
+
+    def source(self, name: str | None) -> Source | None:
+        if not name:
+            return None
+        key = name_key(name)
+        hit = self.sources.get(key)
+        if hit is None and key and key[0] == "the":
+            hit = self.sources.get(key[1:])
+        return hit
+
+    def find_clubs(self, text: str) -> list[ClubMention]:
+        """Every club mention in text, longest alias first, non-overlapping, in order."""
+        words = [(m.start(), m.end()) for m in WORD_RE.finditer(text)]
+        mentions: list[ClubMention] = []
+        aliases = self.club_aliases
+        prefixes = self.alias_prefixes
+        i = 0
+        n_words = len(words)
+        while i < n_words:
+            start, end = words[i]
+            first = text[start]
+            if not (first.isupper() or first.isdigit()):
+                i += 1
+                continue
+            keys: list[str] = []
+            best: tuple[int, tuple[str, str]] | None = None
+            for j in range(i, min(n_words, i + self.max_alias_words)):
+                if j > i and not JOIN_GAP_RE.fullmatch(text[words[j - 1][1] : words[j][0]]):
+                    break
+                keys.append(strip_accents(text[words[j][0] : words[j][1]]).casefold())
+                key = tuple(keys)
+                hit = aliases.get(key)
+                if hit is not None:
+                    best = (j, hit)
+                if key not in prefixes:
+                    break
+            if best is None:
+                i += 1
+                continue
+            j, (canonical, alias_type) = best
+            end = words[j][1]
+            following_raw = text[end : end + 20]
+            following = following_raw.lstrip().split(" ", 1)[0].casefold()
+            looks_like_first_name = (
+                j == i and alias_type == "name" and re.match(r"^ [A-Z][a-z]", following_raw) is not None
+                and canonical != text[start:end] and aliases.get((following,)) is None
+            )
+            if following in NOT_CLUB_AFTER or looks_like_first_name:
+                i = j + 1
+                continue
+            mentions.append(ClubMention(start, end, text[start:end], canonical, alias_type))
+            i = j + 1
+        return mentions
+
+
+@lru_cache(maxsize=4)
+def load_gazetteer(directory: str | None = None) -> Gazetteer:
+    """The process-wide gazetteer (built on first use, then cached)."""
+    return Gazetteer(Path(directory) if directory else GAZETTEER_DIR)
+
+
+def canonical_club(name: str | None) -> str | None:
+    return load_gazetteer().canonical_club(name)

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+import io
+import json
+
+from rumourcrawl.evaluate import run_eval, score_file
+from rumourcrawl.extract.models import Rumour
+
+
+def _gold(subject, to_club, stage="interest", historical=False):
+    return {"subject": subject, "to_club": to_club, "stage": stage, "historical": historical}
+
+
+def test_matching_is_by_surname_and_canonical_club_one_to_one():
+    predicted = [Rumour("Haaland", to_club="Man City", stage="bid"), Rumour("Haaland", to_club="Man City")]
+    gold = [_gold("Erling Håaland", "Manchester City", "bid")]
+    score = score_file("x", predicted, gold)
+    assert (score.true_positives, score.false_positives, score.false_negatives) == (1, 1, 0)
+    assert score.stage_correct == 1
+
+
+def test_null_destination_matches_null_and_historical_gold_is_neutral():
+    predicted = [Rumour("Mendy", to_club=None, kind="exit"), Rumour("Alonso", to_club="Liverpool")]
+    gold = [_gold("Ferland Mendy", None, "agreed"), _gold("Xabi Alonso", "Liverpool", historical=True)]
+    score = score_file("x", predicted, gold)
+    assert (score.true_positives, score.false_positives, score.false_negatives) == (1, 0, 0)
+    assert score.stage_correct == 0
+
+
+def test_run_eval_prints_totals_and_per_file_lines(tmp_path):
+    (tmp_path / "a.txt").write_text("Headline\r\nArsenal have signed Roma striker Tom Kettle.\r\n", encoding="utf-8")
+    (tmp_path / "a.json").write_text(json.dumps({"rumours": [_gold("Tom Kettle", "Arsenal", "done")]}),
+                                     encoding="utf-8")
+    out = io.StringIO()
+    assert run_eval(tmp_path, verbose=True, out=out) == 0
+    text = out.getvalue()
+    assert "a: tp=1 fp=0 fn=0" in text
+    assert "f1=1.000" in text
+
+
+def test_run_eval_bad_directory(tmp_path):
+    out = io.StringIO()
+    assert run_eval(tmp_path / "missing", out=out) == 2
+    assert "not a directory" in out.getvalue()
+    out = io.StringIO()
+    assert run_eval(tmp_path, out=out) == 2
+    assert "no gold" in out.getvalue()

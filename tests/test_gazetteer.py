@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from rumourcrawl.extract.fees import parse_fee
+from rumourcrawl.extract.gazetteer import GAZETTEER_DIR, load_gazetteer
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.parametrize(
+    "alias, canonical",
+    [
+        ("Man City", "Manchester City"),
+        ("Los Blancos", "Real Madrid"),
+        ("Spurs", "Tottenham Hotspur"),
+        ("the Gunners", "Arsenal"),
+        ("Arsenal FC", "Arsenal"),
+        ("the Old Lady", "Juventus"),
+        ("the Bhoys", "Celtic"),
+        ("the Gers", "Rangers"),
+        ("the Toffees", "Everton"),
+        ("Red Devils", "Manchester United"),
+        ("Bayern München", "Bayern Munich"),
+        ("PSG", "Paris Saint-Germain"),
+        ("Goodison Park", "Everton"),
+    ],
+)
+def test_club_canonicalisation(alias, canonical):
+    assert load_gazetteer().canonical_club(alias) == canonical
+
+
+def test_unknown_names_are_not_clubs():
+    gazetteer = load_gazetteer()
+    assert gazetteer.canonical_club("Erling Haaland") is None
+    assert gazetteer.canonical_club("") is None
+
+
+def test_find_clubs_uses_longest_alias_and_ignores_lowercase_words():
+    mentions = load_gazetteer().find_clubs("Man City and Real Madrid want him; the city is real.")
+    assert [m.canonical for m in mentions] == ["Manchester City", "Real Madrid"]
+
+
+def test_nickname_file_points_at_known_clubs():
+    gazetteer = load_gazetteer()
+    for line in (GAZETTEER_DIR / "nicknames.tsv").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            assert line.split("\t")[1] in gazetteer.club_country, line
+
+
+def test_sources_have_tiers():
+    gazetteer = load_gazetteer()
+    assert gazetteer.source("Fabrizio Romano").tier == 1
+    assert gazetteer.source("The Athletic").tier == 1
+    assert gazetteer.source("the Sun").tier == 3
+    assert gazetteer.source("reports in Spain").tier == 4
+
+
+@pytest.mark.parametrize(
+    "text, amount, currency",
+    [
+        ("£8m", 8_000_000, "GBP"),
+        ("€30 million", 30_000_000, "EUR"),
+        ("£150,000", 150_000, "GBP"),
+        ("£3.5m", 3_500_000, "GBP"),
+        ("$12.5m", 12_500_000, "USD"),
+        ("40 million euros", 40_000_000, "EUR"),
+        ("£500k", 500_000, "GBP"),
+        ("whatever amount is required", None, None),
+        (None, None, None),
+    ],
+)
+def test_fee_normalisation(text, amount, currency):
+    assert parse_fee(text) == (amount, currency)
+
+
+def test_build_script_regenerates_the_club_file(tmp_path):
+    source = Path("/work/shared/gazetteers/openfootball-clubs")
+    if not source.is_dir():
+        pytest.skip("shared openfootball folder not available")
+    out = tmp_path / "clubs.tsv"
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "build_gazetteer.py"), str(source), str(out)],
+                   check=True, capture_output=True)
+    assert out.read_text(encoding="utf-8") == (GAZETTEER_DIR / "clubs.tsv").read_text(encoding="utf-8")

@@ -1,0 +1,130 @@
+"""Behaviour of the rumour extractor on the seed article and on invented examples."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rumourcrawl.evaluate import _read_article, evaluate_directory
+from rumourcrawl.extract.rumours import extract_rumours
+
+DEV_DIR = Path(__file__).parent / "eval" / "dev"
+SEED = DEV_DIR / "football365-klopp-real-madrid.html"
+
+
+@pytest.fixture(scope="module")
+def seed_rows():
+    text, title, published, outlet = _read_article(SEED)
+    return extract_rumours(text, title=title, published=published, outlet=outlet)
+
+
+def _find(rows, surname, to_club, stage=None):
+    return [r for r in rows if r.subject.endswith(surname) and r.to_club == to_club
+            and (stage is None or r.stage == stage) and not r.historical]
+
+
+def test_seed_klopp_appointment_agreed_from_reports_in_spain(seed_rows):
+    rows = _find(seed_rows, "Klopp", "Real Madrid", "agreed")
+    assert len(rows) == 1
+    row = rows[0]
+    assert row.subject == "Jurgen Klopp"
+    assert row.subject_role == "manager"
+    assert row.kind == "appointment"
+    assert row.source == "reports in Spain"
+
+
+def test_seed_romano_denial_is_its_own_row(seed_rows):
+    rows = _find(seed_rows, "Klopp", "Real Madrid", "denied")
+    assert len(rows) == 1
+    assert rows[0].source == "Fabrizio Romano"
+    assert rows[0].source_tier == 1
+
+
+def test_seed_haaland_man_city_to_real_madrid(seed_rows):
+    rows = _find(seed_rows, "Haaland", "Real Madrid")
+    assert len(rows) == 1
+    assert rows[0].subject == "Erling Haaland"
+    assert rows[0].from_club == "Manchester City"
+    assert rows[0].kind == "transfer"
+
+
+def test_seed_four_exits_without_destination(seed_rows):
+    exits = {r.subject: r for r in seed_rows if r.kind == "exit" and not r.historical}
+    for name in ("Ferland Mendy", "Fran Garcia", "Dani Ceballos", "David Alaba"):
+        assert name in exits
+        assert exits[name].from_club == "Real Madrid"
+        assert exits[name].to_club is None
+
+
+def test_short_post_here_we_go():
+    rows = extract_rumours("Tomas Varga to Fiorentina, here we go! Deal agreed with PSG.")
+    assert len(rows) == 1
+    row = rows[0]
+    assert row.subject == "Tomas Varga"
+    assert (row.from_club, row.to_club, row.stage) == ("Paris Saint-Germain", "Fiorentina", "agreed")
+
+
+def test_short_post_loan_bid_from_selling_club():
+    rows = extract_rumours("EXCL: Southampton submit formal bid to sign Milo Brandt on loan from Strasbourg.")
+    assert len(rows) == 1
+    row = rows[0]
+    assert row.subject == "Milo Brandt"
+    assert (row.from_club, row.to_club) == ("Strasbourg", "Southampton")
+    assert (row.kind, row.stage) == ("loan", "bid")
+
+
+def test_euro_fee_and_option_to_buy_are_normalised():
+    rows = extract_rumours(
+        "Napoli have agreed a loan deal for Ajax winger Pieter Dekker with an option to buy for €30 million."
+    )
+    assert len(rows) == 1
+    row = rows[0]
+    assert row.to_club == "Napoli" and row.from_club == "Ajax"
+    assert row.kind == "loan" and row.stage == "agreed"
+    assert (row.fee_amount, row.fee_currency) == (30_000_000, "EUR")
+    assert row.extra.get("option_to_buy") is True
+
+
+def test_surname_resolves_to_full_name_and_manager_role():
+    text = (
+        "Everton boss Harold Finch is the leading candidate to take over at Celtic. "
+        "Celtic have held talks with Finch, according to The Sun."
+    )
+    rows = extract_rumours(text)
+    finch = [r for r in rows if r.to_club == "Celtic"]
+    assert len(finch) == 1
+    assert finch[0].subject == "Harold Finch"
+    assert finch[0].subject_role == "manager"
+    assert finch[0].kind == "appointment"
+    assert finch[0].stage == "talks"
+    assert finch[0].source == "The Sun" and finch[0].source_tier == 3
+
+
+def test_negation_gives_denied():
+    text = "Arsenal striker Tom Kettle is wanted by Juventus. But Arsenal say no bid has been made for Kettle."
+    rows = extract_rumours(text)
+    assert any(r.subject == "Tom Kettle" and r.to_club == "Juventus" and r.stage == "interest" for r in rows)
+    assert any(r.subject == "Tom Kettle" and r.stage == "denied" for r in rows)
+
+
+def test_race_of_several_clubs_gives_one_row_each():
+    rows = extract_rumours("Leeds midfielder Oscar Pell is being chased by the Gunners, Spurs and the Toffees.")
+    assert {r.to_club for r in rows} == {"Arsenal", "Tottenham Hotspur", "Everton"}
+    assert all(r.stage == "interest" and r.from_club == "Leeds United" for r in rows)
+
+
+def test_background_link_is_not_a_live_claim():
+    rows = extract_rumours("Sam Lowe, who has already been linked with Man City, scored twice on Saturday.")
+    assert all(r.historical for r in rows)
+
+
+def test_match_report_gives_no_rows():
+    text = "Chelsea beat Arsenal 2-0 at Stamford Bridge on Sunday. John Doe scored twice against Arsenal."
+    assert extract_rumours(text) == []
+
+
+def test_dev_set_targets():
+    result = evaluate_directory(DEV_DIR)
+    assert result.f1 >= 0.85
+    assert result.stage_accuracy >= 0.80
