@@ -260,30 +260,33 @@ def jaccard(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
 
-def find_original(db: sqlite_utils.Database, article: Article, text_hash: str) -> tuple[str, float] | None:
+def find_original(
+    db: sqlite_utils.Database, article: Article, text_hash: str, first_fetched: str
+) -> tuple[str, float] | None:
     """The stored article (not itself a copy) that `article` copies, with the similarity; else None.
 
-    Exact copies match on the content hash; near copies on shingle overlap, among articles of a
-    similar length published within a week (so the check stays cheap on a large database).
+    Only articles stored before this one (by `first_fetched`) count as originals, so re-saving an
+    article never turns it into a copy of a later one. Exact copies match on the content hash;
+    near copies on shingle overlap, among articles of a similar length published within a week
+    (so the check stays cheap on a large database).
     """
     exact = db.execute(
         "SELECT url FROM articles WHERE content_hash = ? AND url != ? AND duplicate_of IS NULL"
-        " ORDER BY first_fetched, url LIMIT 1",
-        [text_hash, article.url],
+        " AND first_fetched <= ? ORDER BY first_fetched, url LIMIT 1",
+        [text_hash, article.url, first_fetched],
     ).fetchone()
     if exact:
         return exact[0], 1.0
     length = len(article.text)
-    params: list = [article.url, int(length * 0.6), int(length / 0.6) + 1]
+    params: list = [article.url, first_fetched, int(length * 0.6), int(length / 0.6) + 1]
     window = ""
     if article.published:
         window = (
-            " AND (published IS NULL"
-            " OR abs(julianday(substr(published, 1, 10)) - julianday(substr(?, 1, 10))) <= ?)"
+            " AND (published IS NULL OR abs(julianday(substr(published, 1, 10)) - julianday(substr(?, 1, 10))) <= ?)"
         )
         params += [article.published, DUPLICATE_WINDOW_DAYS]
     candidates = db.execute(
-        "SELECT url, text FROM articles WHERE url != ? AND duplicate_of IS NULL"
+        "SELECT url, text FROM articles WHERE url != ? AND duplicate_of IS NULL AND first_fetched <= ?"
         f" AND length(text) BETWEEN ? AND ?{window} ORDER BY first_fetched, url LIMIT 2000",
         params,
     ).fetchall()
@@ -352,23 +355,29 @@ def decompress_html(blob: bytes | None) -> bytes | None:
 
 
 def save_article(
-    db: sqlite_utils.Database, article: Article, *, site: str | None = None, html: bytes | str | None = None
+    db: sqlite_utils.Database,
+    article: Article,
+    *,
+    site: str | None = None,
+    html: bytes | str | None = None,
+    fetched: bool = True,
 ) -> bool:
     """Insert or update one article and replace its rumours, in one transaction.
 
     The URL is canonicalised first. A copy of an article stored before (same or nearly the same
     text under another URL) is kept with `duplicate_of` pointing at the original and no rumours of
     its own, so it never counts as a second source. `html`, when given, is kept compressed for
-    `rumourcrawl reextract`; when not given, HTML stored earlier is kept.
+    `rumourcrawl reextract`; when not given, HTML stored earlier is kept. `fetched=False` (a
+    re-extraction of stored HTML) leaves the fetch times as they were.
 
     Returns True when the article was not stored before. A crash mid-way leaves the previous
     version of the article and its rumours intact.
     """
     article.url = canonical_url(article.url) or article.url
     now = utc_now()
-    existing = db.execute("SELECT first_fetched FROM articles WHERE url = ?", [article.url]).fetchone()
+    existing = db.execute("SELECT first_fetched, last_fetched FROM articles WHERE url = ?", [article.url]).fetchone()
     text_hash = content_hash(article.text)
-    original = find_original(db, article, text_hash)
+    original = find_original(db, article, text_hash, existing[0] if existing else now)
     row = {
         "url": article.url,
         "fetched_url": article.fetched_url,
@@ -383,7 +392,7 @@ def save_article(
         "content_hash": text_hash,
         "rumour_count": 0 if original else len(article.rumours),
         "first_fetched": existing[0] if existing else now,
-        "last_fetched": now,
+        "last_fetched": existing[1] if existing and not fetched else now,
         "duplicate_of": original[0] if original else None,
         "similarity": original[1] if original else None,
     }
@@ -393,11 +402,37 @@ def save_article(
         if article.outlet:
             db["outlets"].insert(_outlet_row(article.outlet, article.url), pk="name", ignore=True)
         db["articles"].upsert(row, pk="url")
+        # Rows keep their ids when re-extraction gives the same claims, so links to them last.
+        old_ids = [
+            i
+            for (i,) in db.execute(
+                "SELECT id FROM rumours WHERE article_url = ? ORDER BY position, id", [article.url]
+            ).fetchall()
+        ]
         db.execute("DELETE FROM rumours WHERE article_url = ?", [article.url])
         rumour_rows = [] if original else _rumour_rows(article)
+        for rumour_row, rumour_id in zip(rumour_rows, old_ids, strict=False):
+            rumour_row["id"] = rumour_id
         if rumour_rows:
             db["rumours"].insert_all(rumour_rows, pk="id")
     return existing is None
+
+
+def forget_article(db: sqlite_utils.Database, url: str, *, replaced_by: str | None = None) -> None:
+    """Delete an article and its rumours; with `replaced_by`, move its HTML, first fetch time and
+    copies to the article that replaces it (re-extraction found a different canonical URL)."""
+    with db.atomic():
+        if replaced_by:
+            db.execute(
+                "UPDATE articles SET html = coalesce(html, (SELECT html FROM articles WHERE url = :old)),"
+                " first_fetched = min(first_fetched, (SELECT first_fetched FROM articles WHERE url = :old))"
+                " WHERE url = :new",
+                {"old": url, "new": replaced_by},
+            )
+        db.execute("UPDATE articles SET duplicate_of = ? WHERE duplicate_of = ?", [replaced_by, url])
+        db.execute("UPDATE stories SET first_article = NULL WHERE first_article = ?", [url])
+        db.execute("DELETE FROM rumours WHERE article_url = ?", [url])
+        db.execute("DELETE FROM articles WHERE url = ?", [url])
 
 
 def stored_pages(db: sqlite_utils.Database) -> Iterable[dict]:
@@ -475,9 +510,8 @@ def _story(story_id: str, rows: list[dict]) -> dict:
         "title": f"{subject} → {to_club}" if to_club else f"{subject} (exit)",
         "subject": subject,
         "subject_role": _most_common(r["subject_role"] for r in rows),
-        "from_club": _most_common(r["from_club"] for r in rows if r["from_club"] != to_club) or (
-            to_club if any(r["from_club"] == to_club for r in rows) else None
-        ),
+        "from_club": _most_common(r["from_club"] for r in rows if r["from_club"] != to_club)
+        or (to_club if any(r["from_club"] == to_club for r in rows) else None),
         "to_club": to_club,
         "kind": _most_common(r["kind"] for r in rows),
         "latest_stage": latest,
@@ -536,8 +570,13 @@ def refresh_stories(db: sqlite_utils.Database) -> dict[str, int]:
     for story in stories.values():
         person = people.setdefault(
             story["subject"],
-            {"name": story["subject"], "role": story["subject_role"], "stories": 0, "first_seen": None,
-             "last_seen": None},
+            {
+                "name": story["subject"],
+                "role": story["subject_role"],
+                "stories": 0,
+                "first_seen": None,
+                "last_seen": None,
+            },
         )
         person["stories"] += 1
         person["first_seen"] = min(filter(None, [person["first_seen"], story["first_seen"]]), default=None)
@@ -550,8 +589,8 @@ def refresh_stories(db: sqlite_utils.Database) -> dict[str, int]:
             if not name:
                 continue
             club = clubs.setdefault(
-                name, {"name": name, "country": gazetteer.club_country.get(name) or None, "stories_in": 0,
-                       "stories_out": 0}
+                name,
+                {"name": name, "country": gazetteer.club_country.get(name) or None, "stories_in": 0, "stories_out": 0},
             )
             if not (counter == "stories_out" and story["from_club"] == story["to_club"]):
                 club[counter] += 1
