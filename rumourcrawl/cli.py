@@ -229,7 +229,7 @@ def cmd_reextract(args) -> int:
     )
     if figures["without_html"]:
         print(
-            f"{figures['without_html']} articles have no stored HTML (crawled without"
+            f"{figures['without_html']} article(s) have no stored HTML (crawled without"
             " RUMOURCRAWL_STORE_HTML=True) and were left as they were."
         )
     return 0
