@@ -115,7 +115,9 @@ class StorePipeline(_StatsPipeline):
 
     def close_spider(self):
         # Stories span articles, so they are rebuilt once the run's articles are all stored.
-        self.stats.set_value("rumourcrawl/stories", store.refresh_stories(self.db)["stories"])
+        story_counts = store.refresh_stories(self.db)
+        self.stats.set_value("rumourcrawl/stories", story_counts["stories"])
+        self.stats.set_value("rumourcrawl/stories_new", story_counts["stories_new"])
         stats = self.stats.get_stats()
         store.record_crawl_run(
             self.db,
@@ -130,6 +132,8 @@ class StorePipeline(_StatsPipeline):
                 "rumours": stats.get("rumourcrawl/rumours_stored", 0),
                 "skipped": stats.get("rumourcrawl/skipped", 0),
                 "errors": stats.get("rumourcrawl/errors", 0),
+                "stories": story_counts["stories"],
+                "stories_new": story_counts["stories_new"],
                 "stats": {
                     k: v for k, v in stats.items() if k.startswith(("rumourcrawl/", "downloader/response_status"))
                 },

@@ -88,6 +88,8 @@ CRAWL_RUN_COLUMNS = {
     "errors": int,
     "stats": str,
 }
+# Added by migration 2: stories in the database after the run, and how many the run started.
+CRAWL_RUN_STORY_COLUMNS = {"stories": int, "stories_new": int}
 
 
 def utc_now() -> str:
@@ -168,6 +170,8 @@ def _migrate_2(db: sqlite_utils.Database) -> None:
     db["articles"].transform(
         add_foreign_keys=[("duplicate_of", "articles", "url"), ("outlet", "outlets", "name")],
     )
+    for column, column_type in CRAWL_RUN_STORY_COLUMNS.items():
+        db["crawl_runs"].add_column(column, column_type)
     db["rumours"].add_column("story_id", str)
     db["rumours"].transform(add_foreign_keys=[("story_id", "stories", "id")])
     db["articles"].create_index(["duplicate_of"], if_not_exists=True)
@@ -596,6 +600,7 @@ def refresh_stories(db: sqlite_utils.Database) -> dict[str, int]:
                 club[counter] += 1
 
     with db.atomic():
+        stored_ids = {story_id for (story_id,) in db.execute("SELECT id FROM stories").fetchall()}
         _sync(db, "people", people, "name")
         _sync(db, "clubs", clubs, "name")
         _sync(db, "stories", stories, "id")
@@ -609,7 +614,12 @@ def refresh_stories(db: sqlite_utils.Database) -> dict[str, int]:
             db.execute("DELETE FROM stories WHERE id = ?", [story_id])
         _delete_missing(db, "people", "name", people)
         _delete_missing(db, "clubs", "name", clubs)
-    return {"stories": len(stories), "people": len(people), "clubs": len(clubs)}
+    return {
+        "stories": len(stories),
+        "stories_new": len(set(stories) - set(stored_ids)),
+        "people": len(people),
+        "clubs": len(clubs),
+    }
 
 
 def _query(db: sqlite_utils.Database, sql: str, params=()) -> Iterable[tuple[list[str], tuple]]:
@@ -634,7 +644,7 @@ def _delete_missing(db: sqlite_utils.Database, table: str, pk: str, keep: dict) 
 
 
 def record_crawl_run(db: sqlite_utils.Database, run: dict) -> int:
-    row = {key: value for key, value in run.items() if key in CRAWL_RUN_COLUMNS}
+    row = {key: value for key, value in run.items() if key in CRAWL_RUN_COLUMNS or key in CRAWL_RUN_STORY_COLUMNS}
     if isinstance(row.get("stats"), dict):
         row["stats"] = json.dumps(row["stats"], default=str, sort_keys=True)
     with db.atomic():

@@ -12,7 +12,7 @@ import sqlite_utils
 import yaml
 from datasette.app import Datasette
 
-from conftest import REPO, run_cli
+from conftest import REPO, last_run_stats, run_cli
 from rumourcrawl import store
 from rumourcrawl.extract.models import Article, Rumour
 
@@ -219,8 +219,14 @@ def test_rerunning_the_crawls_changes_no_counts_and_reextract_is_idempotent(fixt
     tables = ("articles", "rumours", "stories", "people", "clubs", "outlets")
     before = store.counts(db)
     stories_before = list(sqlite_utils.Database(db).query("SELECT * FROM stories ORDER BY id"))
+    first_run = last_run_stats(db)
     crawl_demo_and_copies(db, fixture_server)
     after = store.counts(db)
+    # The crawl runs' own record: the first demo started every story, the second none.
+    runs = list(sqlite_utils.Database(db).query("SELECT stories, stories_new FROM crawl_runs ORDER BY id"))
+    assert runs[0] == {"stories": before["stories"], "stories_new": before["stories"]}
+    assert runs[2] == {"stories": before["stories"], "stories_new": 0}
+    assert first_run["stories_new"] == 0  # the copies added no story
     assert {t: after[t] for t in tables} == {t: before[t] for t in tables}
     assert list(sqlite_utils.Database(db).query("SELECT * FROM stories ORDER BY id")) == stories_before
 
