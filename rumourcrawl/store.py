@@ -511,7 +511,13 @@ def _story(story_id: str, rows: list[dict]) -> dict:
     tiers = [r["source_tier"] for r in rows if r["source_tier"] is not None]
     return {
         "id": story_id,
-        "title": f"{subject} → {to_club}" if to_club else f"{subject} (exit)",
+        "title": (
+            f"{subject} (exit)"
+            if not to_club
+            else f"{subject} stays at {to_club}"
+            if all(r["from_club"] in (to_club, None) for r in rows) and _most_common(r["kind"] for r in rows) == "stay"
+            else f"{subject} → {to_club}"
+        ),
         "subject": subject,
         "subject_role": _most_common(r["subject_role"] for r in rows),
         "from_club": _most_common(r["from_club"] for r in rows if r["from_club"] != to_club)
