@@ -161,6 +161,16 @@ def _migrate_2(db: sqlite_utils.Database) -> None:
         ],
         if_not_exists=True,
     )
+    # Articles stored before URLs were canonicalised move to their canonical URL (foreign keys are
+    # off during migrations, so their rumours are moved by hand); where both forms are stored, the
+    # two rows stay and the content check links later copies to the first.
+    stored = {url for (url,) in db.execute("SELECT url FROM articles").fetchall()}
+    for url in sorted(stored):
+        new_url = canonical_url(url)
+        if new_url and new_url != url and new_url not in stored:
+            db.execute("UPDATE articles SET url = ? WHERE url = ?", [new_url, url])
+            db.execute("UPDATE rumours SET article_url = ? WHERE article_url = ?", [new_url, url])
+            stored.add(new_url)
     # Outlets of articles stored before this migration.
     for name, url in db.execute("SELECT outlet, url FROM articles WHERE outlet IS NOT NULL GROUP BY outlet"):
         db["outlets"].insert(_outlet_row(name, url), pk="name", ignore=True)
