@@ -107,10 +107,12 @@ class StorePipeline(_StatsPipeline):
     def process_item(self, page: CrawledPage):
         html = page.body if self.keep_html else None
         page.is_new = store.save_article(self.db, page.article, site=page.site, html=html)
-        if self.db["articles"].get(page.article.url)["duplicate_of"]:
+        # A copy of an article stored before keeps no rumours of its own (see store.save_article).
+        is_copy = self.db["articles"].get(page.article.url)["duplicate_of"] is not None
+        if is_copy:
             self.stats.inc_value("rumourcrawl/duplicates/content")
         self.stats.inc_value("rumourcrawl/articles_new" if page.is_new else "rumourcrawl/articles_updated")
-        self.stats.inc_value("rumourcrawl/rumours_stored", len(page.article.rumours))
+        self.stats.inc_value("rumourcrawl/rumours_stored", 0 if is_copy else len(page.article.rumours))
         return page
 
     def close_spider(self):

@@ -227,6 +227,13 @@ def test_rerunning_the_crawls_changes_no_counts_and_reextract_is_idempotent(fixt
     assert runs[0] == {"stories": before["stories"], "stories_new": before["stories"]}
     assert runs[2] == {"stories": before["stories"], "stories_new": 0}
     assert first_run["stories_new"] == 0  # the copies added no story
+    assert first_run["stats"]["rumourcrawl/duplicates/content"] == 1  # the syndicated copy
+    assert (
+        first_run["rumours"]
+        == next(
+            sqlite_utils.Database(db).query("SELECT count(*) AS n FROM rumours WHERE article_url = ?", [F365_TALKS])
+        )["n"]
+    )  # only the AMP edition's claims were stored: the copy's were not
     assert {t: after[t] for t in tables} == {t: before[t] for t in tables}
     assert list(sqlite_utils.Database(db).query("SELECT * FROM stories ORDER BY id")) == stories_before
 
