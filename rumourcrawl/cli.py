@@ -221,7 +221,19 @@ def cmd_reextract(args) -> int:
     db = args.db or DEFAULT_DB
     if not Path(db).is_file():
         raise CliError(f"no such database: {db}")
-    figures = reextract(db)
+    import sqlite3
+
+    try:
+        with sqlite3.connect(f"file:{Path(db).resolve()}?mode=ro", uri=True) as conn:
+            tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    except sqlite3.DatabaseError as exc:
+        raise CliError(f"{db} is not a SQLite database: {exc}") from exc
+    if "articles" not in tables:
+        raise CliError(f"{db} is not a rumourcrawl database (it has no articles table); nothing was changed")
+    try:
+        figures = reextract(db)
+    except RuntimeError as exc:  # written by a newer rumourcrawl
+        raise CliError(str(exc)) from exc
     print(
         f"Re-extracted {figures['reextracted']} of {figures['pages']} stored pages"
         f" ({figures['failed']} failed and kept as they were); {figures['rumours']} rumours,"

@@ -27,6 +27,10 @@ def reextract(db_path: str | Path) -> dict[str, int]:
             figures["pages"] += 1
             url = page["fetched_url"] or page["url"]
             site = sites.get(page["site"]) if page["site"] else site_for_url(url)
+            if page["html"] is None:
+                logger.warning("Stored HTML of %s is not readable; keeping the stored row", page["url"])
+                figures["failed"] += 1
+                continue
             try:
                 article = extract_article(page["html"], url, **({"rules": site.cleaning} if site else {}))
             except ExtractionError as exc:

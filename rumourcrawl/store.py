@@ -450,11 +450,16 @@ def forget_article(db: sqlite_utils.Database, url: str, *, replaced_by: str | No
 
 
 def stored_pages(db: sqlite_utils.Database) -> Iterable[dict]:
-    """Every article whose raw HTML is kept: url, fetched_url, site, html (decompressed)."""
+    """Every article whose raw HTML is kept: url, fetched_url, site, html (decompressed; None when
+    the stored bytes do not decompress)."""
     for url, fetched_url, site, blob in db.execute(
         "SELECT url, fetched_url, site, html FROM articles WHERE html IS NOT NULL ORDER BY first_fetched, url"
     ).fetchall():
-        yield {"url": url, "fetched_url": fetched_url, "site": site, "html": decompress_html(blob)}
+        try:
+            html = decompress_html(blob)
+        except (zlib.error, TypeError):
+            html = None
+        yield {"url": url, "fetched_url": fetched_url, "site": site, "html": html}
 
 
 # ---- stories ------------------------------------------------------------------------------

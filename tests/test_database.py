@@ -254,11 +254,36 @@ def test_rerunning_the_crawls_changes_no_counts_and_reextract_is_idempotent(fixt
         assert snapshot() == rebuilt
 
 
-def test_reextract_needs_an_existing_database(tmp_path):
+def test_reextract_refuses_what_is_not_a_rumourcrawl_database(tmp_path):
     result = run_cli("reextract", "--db", str(tmp_path / "missing.db"))
     assert result.returncode == 2
     assert "no such database" in result.stderr
     assert not (tmp_path / "missing.db").exists()
+
+    other = tmp_path / "other.db"
+    sqlite_utils.Database(other)["notes"].insert({"text": "mine"})
+    result = run_cli("reextract", "--db", str(other))
+    assert result.returncode == 2 and "not a rumourcrawl database" in result.stderr
+    assert sqlite_utils.Database(other).table_names() == ["notes"]  # left untouched
+
+    text = tmp_path / "notes.db"
+    text.write_text("not a database at all, " * 100)
+    result = run_cli("reextract", "--db", str(text))
+    assert result.returncode == 2 and "not a SQLite database" in result.stderr
+
+
+def test_reextract_keeps_rows_whose_stored_html_is_unreadable(tmp_path):
+    path = tmp_path / "rumours.db"
+    db = store.open_db(path)
+    article = Article(url="https://example.com/news/1", text="Haaland wants Real Madrid.", outlet="Example")
+    store.save_article(db, article, html=b"<html><body><p>Haaland wants Real Madrid.</p></body></html>")
+    db.execute("UPDATE articles SET html = ?", [b"not zlib"])
+    db.conn.commit()
+    db.close()
+    result = run_cli("reextract", "--db", str(path))
+    assert result.returncode == 0, result.stderr
+    assert "Re-extracted 0 of 1 stored pages (1 failed and kept as they were)" in result.stdout
+    assert sqlite_utils.Database(path)["articles"].get("https://example.com/news/1")["text"] == article.text
 
 
 def test_datasette_reads_while_a_crawl_writes(tmp_path, crawled):
