@@ -12,9 +12,11 @@ Tables (see data/metadata.yml for what Datasette shows):
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import zlib
+from array import array
 from collections import Counter
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -176,6 +178,7 @@ def _migrate_2(db: sqlite_utils.Database) -> None:
         db["outlets"].insert(_outlet_row(name, url), pk="name", ignore=True)
     db["articles"].add_column("duplicate_of", str)
     db["articles"].add_column("similarity", float)
+    db["articles"].add_column("minhash", bytes)
     db["articles"].add_column("html", bytes)
     db["articles"].transform(
         add_foreign_keys=[("duplicate_of", "articles", "url"), ("outlet", "outlets", "name")],
@@ -274,15 +277,45 @@ def jaccard(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
 
+# MinHash: 64 salted hashes of the shingles; the share of equal minima estimates the Jaccard
+# similarity, so candidates are compared through 256-byte signatures instead of their texts.
+MINHASH_PERMUTATIONS = 64
+_MERSENNE_PRIME = (1 << 61) - 1
+_PERMUTATIONS = [
+    (
+        int.from_bytes(hashlib.blake2b(f"a{i}".encode(), digest_size=7).digest(), "little") | 1,
+        int.from_bytes(hashlib.blake2b(f"b{i}".encode(), digest_size=7).digest(), "little"),
+    )
+    for i in range(MINHASH_PERMUTATIONS)
+]
+# A candidate whose estimate is this far below the threshold may still pass the exact check.
+MINHASH_MARGIN = 0.2
+
+
+def minhash(shingle_set: set[str]) -> bytes:
+    hashes = [int.from_bytes(hashlib.blake2b(s.encode(), digest_size=8).digest(), "little") for s in shingle_set]
+    if not hashes:
+        return array("Q", [0] * MINHASH_PERMUTATIONS).tobytes()
+    signature = [min((a * h + b) % _MERSENNE_PRIME for h in hashes) for a, b in _PERMUTATIONS]
+    return array("Q", signature).tobytes()
+
+
+def minhash_similarity(one: bytes, other: bytes) -> float:
+    first, second = array("Q"), array("Q")
+    first.frombytes(one)
+    second.frombytes(other)
+    return sum(x == y for x, y in zip(first, second, strict=True)) / MINHASH_PERMUTATIONS
+
+
 def find_original(
-    db: sqlite_utils.Database, article: Article, text_hash: str, first_fetched: str
+    db: sqlite_utils.Database, article: Article, text_hash: str, first_fetched: str, signature: bytes | None = None
 ) -> tuple[str, float] | None:
     """The stored article (not itself a copy) that `article` copies, with the similarity; else None.
 
     Only articles stored before this one (by `first_fetched`) count as originals, so re-saving an
     article never turns it into a copy of a later one. Exact copies match on the content hash;
-    near copies on shingle overlap, among articles of a similar length published within a week
-    (so the check stays cheap on a large database).
+    near copies on shingle overlap (estimated from MinHash signatures, then checked exactly),
+    among the 5000 latest articles of a similar length published within a week.
     """
     exact = db.execute(
         "SELECT url FROM articles WHERE content_hash = ? AND url != ? AND duplicate_of IS NULL"
@@ -300,19 +333,27 @@ def find_original(
         )
         params += [article.published, DUPLICATE_WINDOW_DAYS]
     candidates = db.execute(
-        "SELECT url, text FROM articles WHERE url != ? AND duplicate_of IS NULL AND first_fetched <= ?"
-        f" AND length(text) BETWEEN ? AND ?{window} ORDER BY first_fetched, url LIMIT 2000",
+        "SELECT url, minhash, first_fetched FROM articles WHERE url != ? AND duplicate_of IS NULL"
+        f" AND first_fetched <= ? AND length(text) BETWEEN ? AND ?{window}"
+        " ORDER BY first_fetched DESC LIMIT 5000",
         params,
     ).fetchall()
     if not candidates:
         return None
     mine = shingles(article.text)
-    best: tuple[str, float] | None = None
-    for url, text in candidates:
-        score = jaccard(mine, shingles(text))
-        if score >= NEAR_DUPLICATE_JACCARD and (best is None or score > best[1]):
-            best = (url, round(score, 3))
-    return best
+    signature = signature or minhash(mine)
+    best: tuple[str, float, str] | None = None
+    for url, other_signature, fetched in candidates:
+        if other_signature and minhash_similarity(signature, other_signature) < NEAR_DUPLICATE_JACCARD - MINHASH_MARGIN:
+            continue
+        (text,) = db.execute("SELECT text FROM articles WHERE url = ?", [url]).fetchone()
+        score = round(jaccard(mine, shingles(text)), 3)
+        # The most similar wins; between equals, the one stored first.
+        if score >= NEAR_DUPLICATE_JACCARD and (
+            best is None or score > best[1] or (score == best[1] and fetched < best[2])
+        ):
+            best = (url, score, fetched)
+    return (best[0], best[1]) if best else None
 
 
 # ---- articles and rumours -----------------------------------------------------------------
@@ -391,7 +432,8 @@ def save_article(
     now = utc_now()
     existing = db.execute("SELECT first_fetched, last_fetched FROM articles WHERE url = ?", [article.url]).fetchone()
     text_hash = content_hash(article.text)
-    original = find_original(db, article, text_hash, existing[0] if existing else now)
+    signature = minhash(shingles(article.text))
+    original = find_original(db, article, text_hash, existing[0] if existing else now, signature)
     row = {
         "url": article.url,
         "fetched_url": article.fetched_url,
@@ -409,6 +451,7 @@ def save_article(
         "last_fetched": existing[1] if existing and not fetched else now,
         "duplicate_of": original[0] if original else None,
         "similarity": original[1] if original else None,
+        "minhash": signature,
     }
     if html is not None:
         row["html"] = compress_html(html)
