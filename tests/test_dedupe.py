@@ -181,3 +181,15 @@ def test_version_1_file_is_migrated_without_losing_rows(tmp_path):
     assert db.execute("PRAGMA foreign_key_check").fetchall() == []
     hits = list(db["articles"].search("Haaland"))
     assert [h["url"] for h in hits] == [STORY]
+
+
+def test_minhash_estimates_shingle_overlap():
+    text = LONG_TEXT
+    near = text.rsplit(" Sentence 35", 1)[0] + " Republished with permission."
+    other = " ".join(f"Bukayo Saka signs a new Arsenal contract, clause {i}." for i in range(60))
+    signature = store.minhash(store.shingles(text))
+    assert store.minhash_similarity(signature, store.minhash(store.shingles(text))) == 1.0
+    exact = store.jaccard(store.shingles(text), store.shingles(near))
+    estimate = store.minhash_similarity(signature, store.minhash(store.shingles(near)))
+    assert abs(estimate - exact) <= store.MINHASH_MARGIN
+    assert store.minhash_similarity(signature, store.minhash(store.shingles(other))) < 0.2
