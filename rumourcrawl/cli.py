@@ -1,4 +1,4 @@
-"""Command line: rumourcrawl demo | crawl | extract | eval."""
+"""Command line: rumourcrawl demo | crawl | extract | reextract | eval."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from pathlib import Path
 from rumourcrawl import DATA_DIR, __version__
 
 DEFAULT_DB = "data/rumours.db"
+DATASETTE_METADATA = "data/metadata.yml"
 DEMO_SITE = DATA_DIR / "demo_site"
 
 
@@ -138,6 +139,8 @@ def cmd_demo(args) -> int:
                 "CONCURRENT_REQUESTS_PER_DOMAIN": "8",
                 "RETRY_TIMES": "0",
                 "RUMOURCRAWL_REFETCH": "True",
+                # Keep the pages, so `rumourcrawl reextract` works on the demo database too.
+                "RUMOURCRAWL_STORE_HTML": "True",
                 "LOG_LEVEL": args.log_level,
             },
             db=db,
@@ -157,8 +160,11 @@ def cmd_demo(args) -> int:
     from rumourcrawl import store
 
     totals = store.counts(db)
-    print(f"Database {db} now holds {totals['articles']} articles and {totals['rumours']} rumours.")
-    print(f"Open it in Datasette:\n  datasette {db}")
+    print(
+        f"Database {db} now holds {totals['articles']} articles, {totals['rumours']} rumours"
+        f" and {totals['stories']} stories."
+    )
+    print(f"Open it in Datasette:\n  datasette {db} -m {DATASETTE_METADATA}")
     return 0 if summarise(stats)["articles stored"] else 1
 
 
@@ -209,6 +215,38 @@ def cmd_extract(args) -> int:
     return 0
 
 
+def cmd_reextract(args) -> int:
+    from rumourcrawl.reextract import reextract
+
+    db = args.db or DEFAULT_DB
+    if not Path(db).is_file():
+        raise CliError(f"no such database: {db}")
+    import sqlite3
+
+    try:
+        with sqlite3.connect(f"file:{Path(db).resolve()}?mode=ro", uri=True) as conn:
+            tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    except sqlite3.DatabaseError as exc:
+        raise CliError(f"{db} is not a SQLite database: {exc}") from exc
+    if "articles" not in tables:
+        raise CliError(f"{db} is not a rumourcrawl database (it has no articles table); nothing was changed")
+    try:
+        figures = reextract(db)
+    except RuntimeError as exc:  # written by a newer rumourcrawl
+        raise CliError(str(exc)) from exc
+    print(
+        f"Re-extracted {figures['reextracted']} of {figures['pages']} stored pages"
+        f" ({figures['failed']} failed and kept as they were); {figures['rumours']} rumours,"
+        f" {figures['stories']} stories."
+    )
+    if figures["without_html"]:
+        print(
+            f"{figures['without_html']} article(s) have no stored HTML (crawled without"
+            " RUMOURCRAWL_STORE_HTML=True) and were left as they were."
+        )
+    return 0
+
+
 def cmd_eval(args) -> int:
     from rumourcrawl.evaluate import run_eval
 
@@ -255,6 +293,12 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--outlet", help="the outlet's name, for --text")
     extract.add_argument("--compact", action="store_true", help="one line of JSON")
     extract.set_defaults(func=cmd_extract)
+
+    reextract = commands.add_parser(
+        "reextract", help="rebuild articles, rumours and stories from stored HTML, without recrawling"
+    )
+    reextract.add_argument("--db", help=f"SQLite file (default {DEFAULT_DB})")
+    reextract.set_defaults(func=cmd_reextract)
 
     evaluate = commands.add_parser("eval", help="score the rumour extractor on a folder of gold files")
     evaluate.add_argument("directory", metavar="DIR")

@@ -9,6 +9,7 @@ from scrapy.exceptions import DropItem
 from rumourcrawl import store
 from rumourcrawl.extract import ExtractionError, extract_article, extract_rumours
 from rumourcrawl.extract.article import normalise_date
+from rumourcrawl.extract.urls import canonical_url
 from rumourcrawl.items import CrawledPage
 from rumourcrawl.sites import all_sites
 
@@ -53,6 +54,8 @@ class CleanPipeline(_StatsPipeline):
             article.published = normalise_date(str(page.hints["published"]))
         if not article.title and page.hints.get("title"):
             article.title = page.hints["title"]
+        # One article, one URL: fold www/AMP/mobile variants and tracking parameters.
+        article.url = canonical_url(article.url or page.url)
         page.article = article
         self.stats.inc_value("rumourcrawl/articles_extracted")
         return page
@@ -97,16 +100,26 @@ class StorePipeline(_StatsPipeline):
     def open_spider(self):
         self.db_path = self.crawler.settings.get("RUMOURCRAWL_DB")
         self.db = store.open_db(self.db_path)
+        self.keep_html = self.crawler.settings.getbool("RUMOURCRAWL_STORE_HTML")
         self.started = store.utc_now()
         logger.info("Storing articles in %s", self.db_path)
 
     def process_item(self, page: CrawledPage):
-        page.is_new = store.save_article(self.db, page.article, site=page.site)
+        html = page.body if self.keep_html else None
+        page.is_new = store.save_article(self.db, page.article, site=page.site, html=html)
+        # A copy of an article stored before keeps no rumours of its own (see store.save_article).
+        is_copy = self.db["articles"].get(page.article.url)["duplicate_of"] is not None
+        if is_copy:
+            self.stats.inc_value("rumourcrawl/duplicates/content")
         self.stats.inc_value("rumourcrawl/articles_new" if page.is_new else "rumourcrawl/articles_updated")
-        self.stats.inc_value("rumourcrawl/rumours_stored", len(page.article.rumours))
+        self.stats.inc_value("rumourcrawl/rumours_stored", 0 if is_copy else len(page.article.rumours))
         return page
 
     def close_spider(self):
+        # Stories span articles, so they are rebuilt once the run's articles are all stored.
+        story_counts = store.refresh_stories(self.db)
+        self.stats.set_value("rumourcrawl/stories", story_counts["stories"])
+        self.stats.set_value("rumourcrawl/stories_new", story_counts["stories_new"])
         stats = self.stats.get_stats()
         store.record_crawl_run(
             self.db,
@@ -121,6 +134,8 @@ class StorePipeline(_StatsPipeline):
                 "rumours": stats.get("rumourcrawl/rumours_stored", 0),
                 "skipped": stats.get("rumourcrawl/skipped", 0),
                 "errors": stats.get("rumourcrawl/errors", 0),
+                "stories": story_counts["stories"],
+                "stories_new": story_counts["stories_new"],
                 "stats": {
                     k: v for k, v in stats.items() if k.startswith(("rumourcrawl/", "downloader/response_status"))
                 },

@@ -12,6 +12,9 @@ RUMOURCRAWL_DB = "data/rumours.db"
 RUMOURCRAWL_CONTACT = "https://github.com/rumourcrawl/rumourcrawl"
 # Fetch article URLs that are already stored again (normally they are skipped).
 RUMOURCRAWL_REFETCH = False
+# Keep each article's raw HTML (zlib-compressed) so `rumourcrawl reextract` can rebuild every
+# derived row after the cleaning or rumour rules improve, without recrawling.
+RUMOURCRAWL_STORE_HTML = False
 # At most this many article pages per site per run (0 = no cap).
 RUMOURCRAWL_MAX_ARTICLES = 500
 

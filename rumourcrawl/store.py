@@ -1,25 +1,40 @@
 """The SQLite database: schema, migrations and writes. The only module that writes SQL.
 
 Tables (see data/metadata.yml for what Datasette shows):
-- articles   one row per article, keyed by canonical URL; re-crawling updates it in place
+- outlets    one row per publisher, with its domain and reliability tier
+- articles   one row per article, keyed by canonical URL; re-crawling updates it in place; a copy of
+             another article (same or nearly the same text) points at it through `duplicate_of`
 - rumours    one row per claim per article (replaced whenever its article is re-extracted)
+- stories    one row per person + destination across all articles, rebuilt from the rumours
+- people, clubs  everyone and every club that a story names
 - crawl_runs one row per crawl, with its counts
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
+import zlib
+from array import array
+from collections import Counter
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import sqlite_utils
 
 from rumourcrawl.extract.article import content_hash
-from rumourcrawl.extract.models import Article
+from rumourcrawl.extract.gazetteer import WORD_RE, canonical_club, load_gazetteer, name_key, strip_accents
+from rumourcrawl.extract.models import STAGES, TERMINAL_STAGES, Article
+from rumourcrawl.extract.urls import HOST_VARIANTS as HOST_PREFIX
+from rumourcrawl.extract.urls import canonical_url
+
+STAGE_RANK = {stage: rank for rank, stage in enumerate(STAGES)}
 
 # Bump when a migration is added to MIGRATIONS; PRAGMA user_version records what a file has.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 ARTICLE_COLUMNS = {
     "url": str,
@@ -75,6 +90,8 @@ CRAWL_RUN_COLUMNS = {
     "errors": int,
     "stats": str,
 }
+# Added by migration 2: stories in the database after the run, and how many the run started.
+CRAWL_RUN_STORY_COLUMNS = {"stories": int, "stories_new": int}
 
 
 def utc_now() -> str:
@@ -100,7 +117,88 @@ def _migrate_1(db: sqlite_utils.Database) -> None:
     db["rumours"].create_index(["from_club"], if_not_exists=True)
 
 
-MIGRATIONS = {1: _migrate_1}
+OUTLET_COLUMNS = {"name": str, "domain": str, "tier": int, "tier_source": str}
+
+STORY_COLUMNS = {
+    "id": str,  # a readable slug: "erling-haaland-to-real-madrid"
+    "title": str,  # "Erling Haaland → Real Madrid"
+    "subject": str,
+    "subject_role": str,
+    "from_club": str,
+    "to_club": str,
+    "kind": str,
+    "latest_stage": str,
+    "furthest_stage": str,
+    "first_seen": str,
+    "last_seen": str,
+    "first_fetched": str,
+    "first_outlet": str,
+    "first_article": str,
+    "articles": int,
+    "outlets": int,
+    "rumours": int,
+    "best_tier": int,
+    "fee_min": int,
+    "fee_max": int,
+    "fee_currency": str,
+    "fee_range": str,
+}
+PERSON_COLUMNS = {"name": str, "role": str, "stories": int, "first_seen": str, "last_seen": str}
+CLUB_COLUMNS = {"name": str, "country": str, "stories_in": int, "stories_out": int}
+
+
+def _migrate_2(db: sqlite_utils.Database) -> None:
+    """Outlets, stories, people and clubs; duplicate links, raw HTML and full-text search."""
+    db["outlets"].create(OUTLET_COLUMNS, pk="name", if_not_exists=True)
+    db["people"].create(PERSON_COLUMNS, pk="name", if_not_exists=True)
+    db["clubs"].create(CLUB_COLUMNS, pk="name", if_not_exists=True)
+    db["stories"].create(
+        STORY_COLUMNS,
+        pk="id",
+        foreign_keys=[
+            ("subject", "people", "name"),
+            ("from_club", "clubs", "name"),
+            ("to_club", "clubs", "name"),
+            ("first_article", "articles", "url"),
+        ],
+        if_not_exists=True,
+    )
+    # Articles stored before URLs were canonicalised move to their canonical URL (foreign keys are
+    # off during migrations, so their rumours are moved by hand); where both forms are stored, the
+    # two rows stay and the content check links later copies to the first.
+    stored = {url for (url,) in db.execute("SELECT url FROM articles").fetchall()}
+    for url in sorted(stored):
+        new_url = canonical_url(url)
+        if new_url and new_url != url and new_url not in stored:
+            db.execute("UPDATE articles SET url = ? WHERE url = ?", [new_url, url])
+            db.execute("UPDATE rumours SET article_url = ? WHERE article_url = ?", [new_url, url])
+            stored.add(new_url)
+    # Outlets of articles stored before this migration.
+    for name, url in db.execute("SELECT outlet, url FROM articles WHERE outlet IS NOT NULL GROUP BY outlet"):
+        db["outlets"].insert(_outlet_row(name, url), pk="name", ignore=True)
+    db["articles"].add_column("duplicate_of", str)
+    db["articles"].add_column("similarity", float)
+    db["articles"].add_column("minhash", bytes)
+    db["articles"].add_column("html", bytes)
+    db["articles"].transform(
+        add_foreign_keys=[("duplicate_of", "articles", "url"), ("outlet", "outlets", "name")],
+    )
+    for column, column_type in CRAWL_RUN_STORY_COLUMNS.items():
+        db["crawl_runs"].add_column(column, column_type)
+    db["rumours"].add_column("story_id", str)
+    db["rumours"].transform(add_foreign_keys=[("story_id", "stories", "id")])
+    db["articles"].create_index(["duplicate_of"], if_not_exists=True)
+    db["articles"].create_index(["first_fetched"], if_not_exists=True)
+    db["rumours"].create_index(["story_id"], if_not_exists=True)
+    db["rumours"].create_index(["stage"], if_not_exists=True)
+    db["rumours"].create_index(["published"], if_not_exists=True)
+    for column in ("to_club", "from_club", "subject", "last_seen", "first_seen", "first_fetched", "outlets"):
+        db["stories"].create_index([column], if_not_exists=True)
+    db["articles"].enable_fts(["title", "text"], create_triggers=True, tokenize="porter")
+    db["rumours"].enable_fts(["evidence"], create_triggers=True, tokenize="porter")
+
+
+MIGRATIONS = {1: _migrate_1, 2: _migrate_2}
 
 
 def open_db(path: str | Path) -> sqlite_utils.Database:
@@ -111,8 +209,8 @@ def open_db(path: str | Path) -> sqlite_utils.Database:
     # WAL lets Datasette read while a crawl writes; busy_timeout rides out the brief write locks.
     db.enable_wal()
     db.execute("PRAGMA busy_timeout = 10000")
-    db.execute("PRAGMA foreign_keys = ON")
     migrate(db)
+    db.execute("PRAGMA foreign_keys = ON")
     return db
 
 
@@ -140,29 +238,202 @@ def known_urls(path: str | Path) -> set[str]:
     return {url for row in rows for url in row if url}
 
 
-def _rumour_rows(article: Article) -> Iterable[dict]:
-    for position, rumour in enumerate(article.rumours):
+# ---- outlets ------------------------------------------------------------------------------
+
+
+def _domain(url: str | None) -> str | None:
+    host = urlsplit(url or "").hostname
+    return HOST_PREFIX.sub("", host) if host else None
+
+
+def _outlet_row(name: str, url: str | None) -> dict:
+    source = load_gazetteer().source(name)
+    return {
+        "name": name,
+        "domain": _domain(url),
+        "tier": source.tier if source else None,
+        "tier_source": "sources gazetteer" if source else None,
+    }
+
+
+# ---- duplicates ---------------------------------------------------------------------------
+
+# Two texts whose word 5-gram sets overlap this much are one story re-published (a syndicated copy
+# with a new headline, a credit line or a trimmed paragraph), not two reports.
+NEAR_DUPLICATE_JACCARD = 0.7
+SHINGLE_WORDS = 5
+# How far apart (in days) a copy may be published from its original.
+DUPLICATE_WINDOW_DAYS = 7
+
+
+def shingles(text: str, size: int = SHINGLE_WORDS) -> set[str]:
+    words = WORD_RE.findall(text.casefold())
+    if len(words) <= size:
+        return {" ".join(words)} if words else set()
+    return {" ".join(words[i : i + size]) for i in range(len(words) - size + 1)}
+
+
+def jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+# MinHash: 64 salted hashes of the shingles; the share of equal minima estimates the Jaccard
+# similarity, so candidates are compared through 256-byte signatures instead of their texts.
+MINHASH_PERMUTATIONS = 64
+_MERSENNE_PRIME = (1 << 61) - 1
+_PERMUTATIONS = [
+    (
+        int.from_bytes(hashlib.blake2b(f"a{i}".encode(), digest_size=7).digest(), "little") | 1,
+        int.from_bytes(hashlib.blake2b(f"b{i}".encode(), digest_size=7).digest(), "little"),
+    )
+    for i in range(MINHASH_PERMUTATIONS)
+]
+# A candidate whose estimate is this far below the threshold may still pass the exact check.
+MINHASH_MARGIN = 0.2
+
+
+def minhash(shingle_set: set[str]) -> bytes:
+    hashes = [int.from_bytes(hashlib.blake2b(s.encode(), digest_size=8).digest(), "little") for s in shingle_set]
+    if not hashes:
+        return array("Q", [0] * MINHASH_PERMUTATIONS).tobytes()
+    signature = [min((a * h + b) % _MERSENNE_PRIME for h in hashes) for a, b in _PERMUTATIONS]
+    return array("Q", signature).tobytes()
+
+
+def minhash_similarity(one: bytes, other: bytes) -> float:
+    first, second = array("Q"), array("Q")
+    first.frombytes(one)
+    second.frombytes(other)
+    return sum(x == y for x, y in zip(first, second, strict=True)) / MINHASH_PERMUTATIONS
+
+
+def find_original(
+    db: sqlite_utils.Database, article: Article, text_hash: str, first_fetched: str, signature: bytes | None = None
+) -> tuple[str, float] | None:
+    """The stored article (not itself a copy) that `article` copies, with the similarity; else None.
+
+    Only articles stored before this one (by `first_fetched`) count as originals, so re-saving an
+    article never turns it into a copy of a later one. Exact copies match on the content hash;
+    near copies on shingle overlap (estimated from MinHash signatures, then checked exactly),
+    among the 5000 latest articles of a similar length published within a week.
+    """
+    exact = db.execute(
+        "SELECT url FROM articles WHERE content_hash = ? AND url != ? AND duplicate_of IS NULL"
+        " AND first_fetched <= ? ORDER BY first_fetched, url LIMIT 1",
+        [text_hash, article.url, first_fetched],
+    ).fetchone()
+    if exact:
+        return exact[0], 1.0
+    length = len(article.text)
+    params: list = [article.url, first_fetched, int(length * 0.6), int(length / 0.6) + 1]
+    window = ""
+    if article.published:
+        window = (
+            " AND (published IS NULL OR abs(julianday(substr(published, 1, 10)) - julianday(substr(?, 1, 10))) <= ?)"
+        )
+        params += [article.published, DUPLICATE_WINDOW_DAYS]
+    candidates = db.execute(
+        "SELECT url, minhash, first_fetched FROM articles WHERE url != ? AND duplicate_of IS NULL"
+        f" AND first_fetched <= ? AND length(text) BETWEEN ? AND ?{window}"
+        " ORDER BY first_fetched DESC LIMIT 5000",
+        params,
+    ).fetchall()
+    if not candidates:
+        return None
+    mine = shingles(article.text)
+    signature = signature or minhash(mine)
+    best: tuple[str, float, str] | None = None
+    for url, other_signature, fetched in candidates:
+        if other_signature and minhash_similarity(signature, other_signature) < NEAR_DUPLICATE_JACCARD - MINHASH_MARGIN:
+            continue
+        (text,) = db.execute("SELECT text FROM articles WHERE url = ?", [url]).fetchone()
+        score = round(jaccard(mine, shingles(text)), 3)
+        # The most similar wins; between equals, the one stored first.
+        if score >= NEAR_DUPLICATE_JACCARD and (
+            best is None or score > best[1] or (score == best[1] and fetched < best[2])
+        ):
+            best = (url, score, fetched)
+    return (best[0], best[1]) if best else None
+
+
+# ---- articles and rumours -----------------------------------------------------------------
+
+
+def _merge_repeated_claims(rows: list[dict]) -> list[dict]:
+    """One row per claim: the same person, destination and kind, with a positive stage or a
+    negative one (a denial stays its own row), keeps the furthest stage and the first evidence."""
+    merged: dict[tuple, dict] = {}
+    for row in rows:
+        negative = row.get("stage") in TERMINAL_STAGES
+        key = (name_key(row["subject"]), row.get("to_club"), row.get("kind"), negative and row.get("stage"))
+        kept = merged.get(key)
+        if kept is None:
+            merged[key] = row
+            continue
+        if not negative and STAGE_RANK.get(row.get("stage"), -1) > STAGE_RANK.get(kept.get("stage"), -1):
+            kept["stage"] = row["stage"]
+        for field in ("from_club", "fee", "fee_amount", "fee_currency", "source", "source_tier"):
+            if kept.get(field) is None and row.get(field) is not None:
+                kept[field] = row[field]
+    return list(merged.values())
+
+
+def _rumour_rows(article: Article) -> list[dict]:
+    rows = []
+    for rumour in article.rumours:
         row = rumour.to_dict()
         extra = row.pop("extra", None) or {}
         row.update(
             article_url=article.url,
-            position=position,
             historical=int(bool(row.get("historical"))),
             extra=json.dumps(extra, ensure_ascii=False) if extra else None,
             published=article.published,
             outlet=article.outlet,
+            from_club=canonical_club(row.get("from_club")) or row.get("from_club"),
+            to_club=canonical_club(row.get("to_club")) or row.get("to_club"),
         )
-        yield {key: value for key, value in row.items() if key in RUMOUR_COLUMNS}
+        rows.append({key: value for key, value in row.items() if key in RUMOUR_COLUMNS})
+    rows = _merge_repeated_claims(rows)
+    for position, row in enumerate(rows):
+        row["position"] = position
+    return rows
 
 
-def save_article(db: sqlite_utils.Database, article: Article, *, site: str | None = None) -> bool:
+def compress_html(html: bytes | str | None) -> bytes | None:
+    if html is None:
+        return None
+    return zlib.compress(html.encode("utf-8") if isinstance(html, str) else html, 6)
+
+
+def decompress_html(blob: bytes | None) -> bytes | None:
+    return zlib.decompress(blob) if blob else None
+
+
+def save_article(
+    db: sqlite_utils.Database,
+    article: Article,
+    *,
+    site: str | None = None,
+    html: bytes | str | None = None,
+    fetched: bool = True,
+) -> bool:
     """Insert or update one article and replace its rumours, in one transaction.
+
+    The URL is canonicalised first. A copy of an article stored before (same or nearly the same
+    text under another URL) is kept with `duplicate_of` pointing at the original and no rumours of
+    its own, so it never counts as a second source. `html`, when given, is kept compressed for
+    `rumourcrawl reextract`; when not given, HTML stored earlier is kept. `fetched=False` (a
+    re-extraction of stored HTML) leaves the fetch times as they were.
 
     Returns True when the article was not stored before. A crash mid-way leaves the previous
     version of the article and its rumours intact.
     """
+    article.url = canonical_url(article.url) or article.url
     now = utc_now()
-    existing = db.execute("SELECT first_fetched FROM articles WHERE url = ?", [article.url]).fetchone()
+    existing = db.execute("SELECT first_fetched, last_fetched FROM articles WHERE url = ?", [article.url]).fetchone()
+    text_hash = content_hash(article.text)
+    signature = minhash(shingles(article.text))
+    original = find_original(db, article, text_hash, existing[0] if existing else now, signature)
     row = {
         "url": article.url,
         "fetched_url": article.fetched_url,
@@ -174,22 +445,270 @@ def save_article(db: sqlite_utils.Database, article: Article, *, site: str | Non
         "language": article.language,
         "description": article.description,
         "text": article.text,
-        "content_hash": content_hash(article.text),
-        "rumour_count": len(article.rumours),
+        "content_hash": text_hash,
+        "rumour_count": 0 if original else len(article.rumours),
         "first_fetched": existing[0] if existing else now,
-        "last_fetched": now,
+        "last_fetched": existing[1] if existing and not fetched else now,
+        "duplicate_of": original[0] if original else None,
+        "similarity": original[1] if original else None,
+        "minhash": signature,
     }
+    if html is not None:
+        row["html"] = compress_html(html)
     with db.atomic():
+        if article.outlet:
+            db["outlets"].insert(_outlet_row(article.outlet, article.url), pk="name", ignore=True)
         db["articles"].upsert(row, pk="url")
+        # Rows keep their ids when re-extraction gives the same claims, so links to them last.
+        old_ids = [
+            i
+            for (i,) in db.execute(
+                "SELECT id FROM rumours WHERE article_url = ? ORDER BY position, id", [article.url]
+            ).fetchall()
+        ]
         db.execute("DELETE FROM rumours WHERE article_url = ?", [article.url])
-        rumour_rows = list(_rumour_rows(article))
+        rumour_rows = [] if original else _rumour_rows(article)
+        for rumour_row, rumour_id in zip(rumour_rows, old_ids, strict=False):
+            rumour_row["id"] = rumour_id
         if rumour_rows:
             db["rumours"].insert_all(rumour_rows, pk="id")
     return existing is None
 
 
+def forget_article(db: sqlite_utils.Database, url: str, *, replaced_by: str | None = None) -> None:
+    """Delete an article and its rumours; with `replaced_by`, move its HTML, first fetch time and
+    copies to the article that replaces it (re-extraction found a different canonical URL)."""
+    with db.atomic():
+        if replaced_by:
+            db.execute(
+                "UPDATE articles SET html = coalesce(html, (SELECT html FROM articles WHERE url = :old)),"
+                " first_fetched = min(first_fetched, (SELECT first_fetched FROM articles WHERE url = :old))"
+                " WHERE url = :new",
+                {"old": url, "new": replaced_by},
+            )
+        db.execute("UPDATE articles SET duplicate_of = ? WHERE duplicate_of = ?", [replaced_by, url])
+        db.execute("UPDATE stories SET first_article = NULL WHERE first_article = ?", [url])
+        db.execute("DELETE FROM rumours WHERE article_url = ?", [url])
+        db.execute("DELETE FROM articles WHERE url = ?", [url])
+
+
+def stored_pages(db: sqlite_utils.Database) -> Iterable[dict]:
+    """Every article whose raw HTML is kept: url, fetched_url, site, html (decompressed; None when
+    the stored bytes do not decompress)."""
+    for url, fetched_url, site, blob in db.execute(
+        "SELECT url, fetched_url, site, html FROM articles WHERE html IS NOT NULL ORDER BY first_fetched, url"
+    ).fetchall():
+        try:
+            html = decompress_html(blob)
+        except (zlib.error, TypeError):
+            html = None
+        yield {"url": url, "fetched_url": fetched_url, "site": site, "html": html}
+
+
+# ---- stories ------------------------------------------------------------------------------
+
+
+def _story_person_keys(subjects: Iterable[str]) -> dict[tuple[str, ...], tuple[str, ...]]:
+    """Map each subject's name key to the key of the person it names.
+
+    A one-word name ("Haaland") merges into the one full name ending in it ("Erling Haaland");
+    when two full names end in it (Bruno Fernandes, Enzo Fernandes) it stays on its own.
+    """
+    keys = {name_key(s) for s in subjects if s}
+    full_by_last: dict[str, set[tuple[str, ...]]] = {}
+    for key in keys:
+        if len(key) > 1:
+            full_by_last.setdefault(key[-1], set()).add(key)
+    mapping = {}
+    for key in keys:
+        candidates = full_by_last.get(key[0], set()) if len(key) == 1 else set()
+        mapping[key] = next(iter(candidates)) if len(candidates) == 1 else key
+    return mapping
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", strip_accents(text).casefold()).strip("-")
+
+
+def _most_common(values: Iterable) -> object:
+    counted = Counter(v for v in values if v is not None)
+    return counted.most_common(1)[0][0] if counted else None
+
+
+def next_stage(current: str | None, reported: str) -> str:
+    """A story's stage after a new report: never backwards, except to denied/collapsed reported
+    later; "done" is never overturned; after a denial or collapse, a new report reopens it."""
+    if current is None or current in TERMINAL_STAGES:
+        return reported
+    if current == "done":
+        return current
+    if reported in TERMINAL_STAGES:
+        return reported
+    return reported if STAGE_RANK.get(reported, -1) > STAGE_RANK.get(current, -1) else current
+
+
+def _format_fee(amount: int, currency: str | None) -> str:
+    symbol = {"GBP": "£", "EUR": "€", "USD": "$"}.get(currency or "", "")
+    figure = f"{amount / 1_000_000:g}m" if amount >= 1_000_000 else f"{amount:,}"
+    return f"{symbol}{figure}" if symbol else f"{figure} {currency or ''}".strip()
+
+
+def _story(story_id: str, rows: list[dict]) -> dict:
+    rows.sort(key=lambda r: (r["when"] or "", r["article_url"], r["position"]))
+    latest = None
+    for row in rows:
+        latest = next_stage(latest, row["stage"] or "speculation")
+    positive = [r["stage"] for r in rows if r["stage"] in STAGE_RANK]
+    furthest = max(positive, key=STAGE_RANK.__getitem__) if positive else latest
+    currency = _most_common(r["fee_currency"] for r in rows if r["fee_amount"])
+    fees = [r["fee_amount"] for r in rows if r["fee_amount"] and r["fee_currency"] == currency]
+    subject = max(
+        Counter(r["subject"] for r in rows).items(), key=lambda item: (len(name_key(item[0])), item[1], item[0])
+    )[0]
+    to_club = rows[0]["to_club"]
+    tiers = [r["source_tier"] for r in rows if r["source_tier"] is not None]
+    return {
+        "id": story_id,
+        "title": (
+            f"{subject} (exit)"
+            if not to_club
+            else f"{subject} stays at {to_club}"
+            if all(r["from_club"] in (to_club, None) for r in rows) and _most_common(r["kind"] for r in rows) == "stay"
+            else f"{subject} → {to_club}"
+        ),
+        "subject": subject,
+        "subject_role": _most_common(r["subject_role"] for r in rows),
+        "from_club": _most_common(r["from_club"] for r in rows if r["from_club"] != to_club)
+        or (to_club if any(r["from_club"] == to_club for r in rows) else None),
+        "to_club": to_club,
+        "kind": _most_common(r["kind"] for r in rows),
+        "latest_stage": latest,
+        "furthest_stage": furthest,
+        "first_seen": rows[0]["when"],
+        "last_seen": max(r["when"] or "" for r in rows) or None,
+        "first_fetched": min(r["first_fetched"] for r in rows),
+        "first_outlet": rows[0]["outlet_name"],
+        "first_article": rows[0]["article_url"],
+        "articles": len({r["article_url"] for r in rows}),
+        "outlets": len({r["outlet_name"] for r in rows}),
+        "rumours": len(rows),
+        "best_tier": min(tiers) if tiers else None,
+        "fee_min": min(fees) if fees else None,
+        "fee_max": max(fees) if fees else None,
+        "fee_currency": currency if fees else None,
+        "fee_range": (
+            None
+            if not fees
+            else _format_fee(min(fees), currency)
+            if min(fees) == max(fees)
+            else f"{_format_fee(min(fees), currency)}–{_format_fee(max(fees), currency)}"
+        ),
+    }
+
+
+def refresh_stories(db: sqlite_utils.Database) -> dict[str, int]:
+    """Rebuild stories, people and clubs from the rumours of original (non-copy) articles.
+
+    Idempotent: the same rumours give the same rows and ids, and only rows that changed are
+    written, so readers see a consistent picture and a re-run changes nothing.
+    """
+    rumours = [
+        dict(zip(cols, values, strict=True))
+        for cols, values in _query(
+            db,
+            """SELECT r.id, r.subject, r.subject_role, r.from_club, r.to_club, r.kind, r.stage, r.fee_amount,
+                      r.fee_currency, r.source_tier, r.position, r.article_url,
+                      coalesce(r.published, a.published, a.first_fetched) AS "when", a.first_fetched,
+                      coalesce(a.outlet, o.domain, a.url) AS outlet_name
+               FROM rumours r JOIN articles a ON a.url = r.article_url
+               LEFT JOIN outlets o ON o.name = a.outlet
+               WHERE a.duplicate_of IS NULL AND NOT coalesce(r.historical, 0) AND r.subject != ''""",
+        )
+    ]
+    person_of = _story_person_keys(r["subject"] for r in rumours)
+    grouped: dict[str, list[dict]] = {}
+    for row in rumours:
+        person = person_of[name_key(row["subject"])]
+        story_id = _slug(" ".join(person) + (f" to {row['to_club']}" if row["to_club"] else " exit"))
+        grouped.setdefault(story_id, []).append(row)
+    stories = {story_id: _story(story_id, rows) for story_id, rows in grouped.items()}
+    story_of_rumour = {row["id"]: story_id for story_id, rows in grouped.items() for row in rows}
+
+    people: dict[str, dict] = {}
+    for story in stories.values():
+        person = people.setdefault(
+            story["subject"],
+            {
+                "name": story["subject"],
+                "role": story["subject_role"],
+                "stories": 0,
+                "first_seen": None,
+                "last_seen": None,
+            },
+        )
+        person["stories"] += 1
+        person["first_seen"] = min(filter(None, [person["first_seen"], story["first_seen"]]), default=None)
+        person["last_seen"] = max(filter(None, [person["last_seen"], story["last_seen"]]), default=None)
+    gazetteer = load_gazetteer()
+    clubs: dict[str, dict] = {}
+    for story in stories.values():
+        for column, counter in (("to_club", "stories_in"), ("from_club", "stories_out")):
+            name = story[column]
+            if not name:
+                continue
+            club = clubs.setdefault(
+                name,
+                {"name": name, "country": gazetteer.club_country.get(name) or None, "stories_in": 0, "stories_out": 0},
+            )
+            if not (counter == "stories_out" and story["from_club"] == story["to_club"]):
+                club[counter] += 1
+
+    with db.atomic():
+        stored_ids = {story_id for (story_id,) in db.execute("SELECT id FROM stories").fetchall()}
+        _sync(db, "people", people, "name")
+        _sync(db, "clubs", clubs, "name")
+        _sync(db, "stories", stories, "id")
+        current = dict(db.execute("SELECT id, story_id FROM rumours").fetchall())
+        for rumour_id, old in current.items():
+            new = story_of_rumour.get(rumour_id)
+            if new != old:
+                db.execute("UPDATE rumours SET story_id = ? WHERE id = ?", [new, rumour_id])
+        gone = [sid for (sid,) in db.execute("SELECT id FROM stories").fetchall() if sid not in stories]
+        for story_id in gone:
+            db.execute("DELETE FROM stories WHERE id = ?", [story_id])
+        _delete_missing(db, "people", "name", people)
+        _delete_missing(db, "clubs", "name", clubs)
+    return {
+        "stories": len(stories),
+        "stories_new": len(set(stories) - set(stored_ids)),
+        "people": len(people),
+        "clubs": len(clubs),
+    }
+
+
+def _query(db: sqlite_utils.Database, sql: str, params=()) -> Iterable[tuple[list[str], tuple]]:
+    cursor = db.execute(sql, params)
+    columns = [d[0] for d in cursor.description]
+    for values in cursor.fetchall():
+        yield columns, values
+
+
+def _sync(db: sqlite_utils.Database, table: str, rows: dict[str, dict], pk: str) -> None:
+    """Write only the rows that differ from what is stored."""
+    stored = {row[pk]: row for row in db[table].rows}
+    changed = [row for key, row in rows.items() if stored.get(key) != row]
+    if changed:
+        db[table].upsert_all(changed, pk=pk)
+
+
+def _delete_missing(db: sqlite_utils.Database, table: str, pk: str, keep: dict) -> None:
+    for (key,) in db.execute(f"SELECT {pk} FROM {table}").fetchall():
+        if key not in keep:
+            db.execute(f"DELETE FROM {table} WHERE {pk} = ?", [key])
+
+
 def record_crawl_run(db: sqlite_utils.Database, run: dict) -> int:
-    row = {key: value for key, value in run.items() if key in CRAWL_RUN_COLUMNS}
+    row = {key: value for key, value in run.items() if key in CRAWL_RUN_COLUMNS or key in CRAWL_RUN_STORY_COLUMNS}
     if isinstance(row.get("stats"), dict):
         row["stats"] = json.dumps(row["stats"], default=str, sort_keys=True)
     with db.atomic():
@@ -199,6 +718,9 @@ def record_crawl_run(db: sqlite_utils.Database, run: dict) -> int:
 def counts(path: str | Path) -> dict[str, int]:
     db = open_db(path)
     try:
-        return {table: db[table].count for table in ("articles", "rumours", "crawl_runs")}
+        return {
+            table: db[table].count
+            for table in ("articles", "rumours", "stories", "people", "clubs", "outlets", "crawl_runs")
+        }
     finally:
         db.close()

@@ -17,7 +17,7 @@ def test_feed_crawl_stores_articles_and_is_incremental(demo_server, tmp_path):
     assert first.returncode == 0, first.stderr
     articles = _articles(db)
     assert len(articles) == 8  # the feed lists eight articles
-    seed = articles["https://www.football365.com/news/klopp-real-madrid-haaland-perez-exits"]
+    seed = articles["https://football365.com/news/klopp-real-madrid-haaland-perez-exits"]  # canonical: no www
     assert seed["author"] == "F365 Staff"
     assert seed["published"].startswith("2026-02-04")
     assert seed["outlet"] == "Football365"
@@ -105,7 +105,7 @@ def test_real_saved_pages_over_rss_atom_and_gzipped_sitemap_index(fixture_server
     # The sitemap index names a missing child sitemap: counted, and the rest still crawled.
     stats = last_run_stats(db)["stats"]
     assert stats["rumourcrawl/errors/http_404"] == 1
-    assert any(u.startswith("http://www.hertha-blog.de/") for u in articles)
+    assert any(u.startswith("https://hertha-blog.de/") for u in articles)  # canonical: https, no www
 
 
 def test_malformed_feed_fails_the_crawl_clearly(fixture_server, tmp_path):

@@ -14,7 +14,7 @@ def test_demo_crawls_bundled_site_and_datasette_serves_it(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "14 articles stored" in result.stdout
     assert "pages skipped" in result.stdout and "errors" in result.stdout
-    assert f"datasette {db}" in result.stdout
+    assert f"datasette {db} -m data/metadata.yml" in result.stdout
 
     database = sqlite_utils.Database(db)
     assert database["articles"].count == 14
@@ -25,7 +25,7 @@ def test_demo_crawls_bundled_site_and_datasette_serves_it(tmp_path):
         datasette = Datasette(files=[str(db)])
         articles = await datasette.client.get("/demo/articles.json?_shape=array&_sort=url")
         seed = await datasette.client.get(
-            "/demo/articles.json?_shape=array&url=https://www.football365.com/news/klopp-real-madrid-haaland-perez-exits"
+            "/demo/articles.json?_shape=array&url=https://football365.com/news/klopp-real-madrid-haaland-perez-exits"
         )
         page = await datasette.client.get("/demo/articles")
         return articles, seed, page

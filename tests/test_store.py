@@ -8,7 +8,7 @@ from rumourcrawl.extract.models import Article, Rumour
 
 def _article(**changes) -> Article:
     fields = {
-        "url": "https://www.football365.com/news/haaland",
+        "url": "https://football365.com/news/haaland",
         "text": "Haaland would be delighted to join Real Madrid.",
         "title": "Haaland to Madrid",
         "outlet": "Football365",
@@ -24,13 +24,17 @@ def test_new_database_has_schema_wal_and_version(tmp_path):
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert db.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION
     assert db["articles"].pks == ["url"]
-    assert db["rumours"].foreign_keys[0].other_table == "articles"
+    rumour_fks = {fk.column: fk.other_table for fk in db["rumours"].foreign_keys}
+    assert rumour_fks == {"article_url": "articles", "story_id": "stories"}
+    article_fks = {fk.column: fk.other_table for fk in db["articles"].foreign_keys}
+    assert article_fks == {"duplicate_of": "articles", "outlet": "outlets"}
+    assert {"articles_fts", "rumours_fts", "stories", "people", "clubs", "outlets"} <= set(db.table_names())
 
 
 def test_saving_twice_updates_in_place_and_replaces_rumours(tmp_path):
     db = store.open_db(tmp_path / "r.db")
     assert store.save_article(db, _article()) is True
-    first_fetched = db["articles"].get("https://www.football365.com/news/haaland")["first_fetched"]
+    first_fetched = db["articles"].get("https://football365.com/news/haaland")["first_fetched"]
     revised = _article(
         title="Haaland agrees Madrid move",
         rumours=[
@@ -40,7 +44,7 @@ def test_saving_twice_updates_in_place_and_replaces_rumours(tmp_path):
     )
     assert store.save_article(db, revised) is False
     assert db["articles"].count == 1
-    row = db["articles"].get("https://www.football365.com/news/haaland")
+    row = db["articles"].get("https://football365.com/news/haaland")
     assert row["title"] == "Haaland agrees Madrid move"
     assert row["first_fetched"] == first_fetched
     assert row["rumour_count"] == 2
@@ -66,7 +70,7 @@ def test_known_urls_include_fetched_and_canonical(tmp_path):
     store.save_article(db, _article(fetched_url="http://127.0.0.1:9/news/haaland.html"))
     db.close()
     assert store.known_urls(path) == {
-        "https://www.football365.com/news/haaland",
+        "https://football365.com/news/haaland",
         "http://127.0.0.1:9/news/haaland.html",
     }
 

@@ -20,6 +20,7 @@ from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
 from rumourcrawl import store
+from rumourcrawl.extract.urls import canonical_url
 from rumourcrawl.items import CrawledPage
 from rumourcrawl.sites import Site
 
@@ -188,7 +189,7 @@ class NewsSpider(scrapy.Spider):
                 return
             if (self.rules.article_patterns or not listed) and not self.rules.is_article_url(url):
                 return
-        if url in self.known_urls:
+        if url in self.known_urls or canonical_url(url) in self.known_urls:
             self.crawler.stats.inc_value("rumourcrawl/already_stored")
             return
         if self.max_articles and self.articles_requested >= self.max_articles:

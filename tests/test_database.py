@@ -1,0 +1,321 @@
+"""The database people open in Datasette: built by real crawls, read by a real Datasette instance
+with the project's metadata (canned queries, facets, the Atom feed)."""
+
+import asyncio
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+
+import pytest
+import sqlite_utils
+import yaml
+from datasette.app import Datasette
+
+from conftest import REPO, last_run_stats, run_cli
+from rumourcrawl import store
+from rumourcrawl.extract.models import Article, Rumour
+
+METADATA = yaml.safe_load((REPO / "data" / "metadata.yml").read_text(encoding="utf-8"))
+FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_START_DELAY=0", "-s", "RETRY_TIMES=0"]
+HAALAND = "erling-haaland-to-real-madrid"
+TG_HAALAND = "https://terracegazette.example/football/haaland-agrees-personal-terms-real-madrid"
+F365_TALKS = "https://football365.com/news/haaland-real-madrid-talks-man-city-not-for-sale"
+WIRE_COPY = "https://footballwire.example/transfers/haaland-real-madrid-terms"
+COPIES = ("syndicated/footballwire-haaland-personal-terms.html", "syndicated/football365-haaland-talks-amp.html")
+
+
+def crawl_demo_and_copies(db, fixture_server):
+    """The demo crawl, then a crawl of a syndicated copy and an AMP edition of demo articles."""
+    demo = run_cli("demo", "--db", str(db))
+    assert demo.returncode == 0, demo.stderr
+    urls = [arg for path in COPIES for arg in ("--url", fixture_server.url(path))]
+    copies = run_cli("crawl", *urls, "--db", str(db), *FAST)
+    assert copies.returncode == 0, copies.stderr
+
+
+def get(db_path, *paths):
+    """GET each path from a real Datasette serving db_path with data/metadata.yml."""
+
+    async def fetch():
+        datasette = Datasette(files=[str(db_path)], metadata=METADATA)
+        return [await datasette.client.get(path) for path in paths]
+
+    responses = asyncio.run(fetch())
+    return responses[0] if len(paths) == 1 else responses
+
+
+def rows(db_path, path):
+    response = get(db_path, path)
+    assert response.status_code == 200, response.text[:500]
+    return response.json()
+
+
+@pytest.fixture(scope="module")
+def crawled(fixture_server, tmp_path_factory):
+    db = tmp_path_factory.mktemp("db") / "rumours.db"  # "rumours", the name metadata.yml describes
+    crawl_demo_and_copies(db, fixture_server)
+    return db
+
+
+def test_haaland_story_spans_articles_and_outlets_and_a_copy_adds_no_source(crawled):
+    database = sqlite_utils.Database(crawled)
+    story = database["stories"].get(HAALAND)
+    assert story["subject"] == "Erling Haaland" and story["to_club"] == "Real Madrid"
+    reporting = {
+        (r["url"], r["outlet"])
+        for r in database.query(
+            "SELECT DISTINCT a.url, a.outlet FROM rumours r JOIN articles a ON a.url = r.article_url"
+            " WHERE r.story_id = ?",
+            [HAALAND],
+        )
+    }
+    assert {url for url, _ in reporting} >= {TG_HAALAND, F365_TALKS}
+    assert story["articles"] == len(reporting) >= 3
+    assert story["outlets"] == 2 == len({outlet for _, outlet in reporting})
+    assert story["first_outlet"] == "Football365"  # the seed article, 4 February, reported it first
+    assert story["first_seen"].startswith("2026-02-04")
+
+    # The syndicated copy is stored once, linked to its original, with no rumours of its own.
+    copy = database["articles"].get(WIRE_COPY)
+    assert copy["outlet"] == "Football Wire"
+    assert copy["duplicate_of"] == TG_HAALAND
+    assert 0.7 <= copy["similarity"] < 1
+    assert copy["rumour_count"] == 0
+    assert not list(database.query("SELECT id FROM rumours WHERE article_url = ?", [WIRE_COPY]))
+    assert "Football Wire" not in {
+        r["outlet"] for r in rows(crawled, "/rumours/person_timeline.json?_shape=array&person=Haaland")
+    }
+
+
+def test_url_variants_fold_into_one_article(crawled):
+    database = sqlite_utils.Database(crawled)
+    # 14 demo articles, plus the syndicated copy; the AMP edition updated its original in place.
+    assert database["articles"].count == 15
+    talks = database["articles"].get(F365_TALKS)
+    assert talks["fetched_url"].endswith("/syndicated/football365-haaland-talks-amp.html")
+    assert not list(database.query("SELECT url FROM articles WHERE url LIKE '%utm_%' OR url LIKE '%/amp%'"))
+
+
+def test_every_canned_query_runs_and_answers_its_question(crawled):
+    database = sqlite_utils.Database(crawled)
+    queries = METADATA["databases"]["rumours"]["queries"]
+    params = {
+        "club_links": "club=Los+Blancos",  # a nickname, looked up in the club gazetteer
+        "person_timeline": "person=Haaland",
+        "new_since": "since=2026-03-10",
+    }
+    answers = {name: rows(crawled, f"/rumours/{name}.json?_shape=array&{params.get(name, '')}") for name in queries}
+    assert all(answers.values()), [name for name, result in answers.items() if not result]
+
+    latest = answers["latest_rumours"]
+    newest = next(database.query("SELECT max(published) AS p FROM rumours"))["p"]
+    assert latest[0]["published"] == newest
+    assert [r["published"] for r in latest] == sorted((r["published"] for r in latest), reverse=True)
+
+    links = {(r["direction"], r["story"]) for r in answers["club_links"]}
+    assert ("incoming", HAALAND) in links
+    assert ("outgoing", "ferland-mendy-exit") in links  # the seed: Perez approves four exits
+
+    timeline = answers["person_timeline"]
+    assert {r["outlet"] for r in timeline if r["story"] == HAALAND} == {"Football365", "The Terrace Gazette"}
+    assert [r["published"] for r in timeline] == sorted(r["published"] for r in timeline)
+
+    confirmed = answers["confirmed_stories"]
+    assert HAALAND in {r["story"] for r in confirmed}
+    assert all(r["outlets"] >= 2 for r in confirmed)
+    expected_confirmed = {r["id"] for r in database.query("SELECT id FROM stories WHERE outlets >= 2")}
+    assert {r["story"] for r in confirmed} == expected_confirmed
+
+    since = {r["story"]: r for r in answers["new_since"]}
+    assert since[HAALAND]["is_new"] == 0  # an older story that moved on 10 March
+    assert since["kieran-mckenna-to-crystal-palace"]["is_new"] == 1  # started 16 March
+    assert "igor-thiago-to-arsenal" not in since  # January only
+    assert all(r["last_seen"] >= "2026-03-10" for r in since.values())
+
+    weekly = answers["rumours_per_club_per_week"]
+    counted = next(
+        database.query(
+            "SELECT count(*) AS n FROM rumours r JOIN articles a ON a.url = r.article_url"
+            " WHERE a.duplicate_of IS NULL AND r.to_club IS NOT NULL AND r.published IS NOT NULL"
+        )
+    )["n"]
+    assert sum(r["rumours"] for r in weekly) == counted
+    assert all(r["week"].startswith("2026-W") for r in weekly)
+
+    sources = {r["source"]: r for r in answers["source_reliability"]}
+    assert sources["Fabrizio Romano"]["tier"] == 1
+
+    feed_rows = answers["new_stories_feed"]
+    assert {"atom_id", "atom_title", "atom_updated"} <= set(feed_rows[0])
+
+
+def test_atom_feed_of_new_stories(crawled):
+    response = get(crawled, "/rumours/new_stories_feed.atom")
+    assert response.status_code == 200
+    assert "xml" in response.headers["content-type"]
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    feed = ET.fromstring(response.text)
+    entries = feed.findall("a:entry", ns)
+    stories = sqlite_utils.Database(crawled)["stories"].count
+    assert len(entries) == min(stories, 50)
+    by_id = {e.find("a:id", ns).text.removeprefix("urn:rumourcrawl:story:"): e for e in entries}
+    assert by_id[HAALAND].find("a:title", ns).text.startswith("Erling Haaland → Real Madrid")
+    assert by_id[HAALAND].find("a:content", ns).get("type") == "text"
+
+
+def test_facets_and_default_sorts_from_metadata(crawled):
+    database = sqlite_utils.Database(crawled)
+    result = rows(crawled, "/rumours/rumours.json?_facet=stage&_facet=outlet&_facet=to_club")
+    stage_facet = {f["value"]: f["count"] for f in result["facet_results"]["stage"]["results"]}
+    expected = {r["stage"]: r["n"] for r in database.query("SELECT stage, count(*) AS n FROM rumours GROUP BY stage")}
+    assert stage_facet == expected
+    assert {f["value"] for f in result["facet_results"]["outlet"]["results"]} == {"Football365", "The Terrace Gazette"}
+
+    # The stories table shows its configured facets and newest stories first without being asked.
+    stories = rows(crawled, "/rumours/stories.json")
+    assert {"latest_stage", "to_club", "best_tier"} <= set(stories["facet_results"])
+    last_seen = [row[stories["columns"].index("last_seen")] for row in stories["rows"]]
+    assert last_seen == sorted(last_seen, reverse=True)
+
+    # A facet selection narrows the table: Real Madrid's incoming stories.
+    incoming = rows(crawled, "/rumours/stories.json?_shape=array&to_club=Real+Madrid")
+    assert HAALAND in {r["id"] for r in incoming}
+    assert all(r["to_club"] == "Real Madrid" for r in incoming)
+
+
+def test_full_text_search_on_articles_and_evidence(crawled):
+    hits = rows(crawled, "/rumours/rumours.json?_shape=array&_search=personal+terms")
+    assert hits and all("personal terms" in r["evidence"].lower() for r in hits)
+    articles = rows(crawled, "/rumours/articles.json?_shape=array&_search=Baleba")
+    assert [a["url"] for a in articles] == ["https://football365.com/news/man-utd-carlos-baleba-deal-collapses"]
+
+
+def test_evidence_is_shown_as_text_not_html(tmp_path):
+    path = tmp_path / "rumours.db"
+    db = store.open_db(path)
+    evidence = 'Haaland <b>agreed</b> <script>alert("x")</script> terms'
+    store.save_article(
+        db,
+        Article(
+            url="https://example.com/news/1",
+            text=evidence,
+            title="<i>Title</i>",
+            outlet="Example",
+            rumours=[Rumour(subject="Erling Haaland", to_club="Real Madrid", evidence=evidence)],
+        ),
+    )
+    store.refresh_stories(db)
+    db.close()
+    page = get(path, "/rumours/rumours")
+    assert page.status_code == 200
+    assert "&lt;b&gt;agreed&lt;/b&gt;" in page.text
+    assert "<b>agreed</b>" not in page.text and '<script>alert("x")' not in page.text
+
+
+def test_rerunning_the_crawls_changes_no_counts_and_reextract_is_idempotent(fixture_server, tmp_path):
+    db = tmp_path / "rumours.db"
+    crawl_demo_and_copies(db, fixture_server)
+    tables = ("articles", "rumours", "stories", "people", "clubs", "outlets")
+    before = store.counts(db)
+    stories_before = list(sqlite_utils.Database(db).query("SELECT * FROM stories ORDER BY id"))
+    first_run = last_run_stats(db)
+    crawl_demo_and_copies(db, fixture_server)
+    after = store.counts(db)
+    # The crawl runs' own record: the first demo started every story, the second none.
+    runs = list(sqlite_utils.Database(db).query("SELECT stories, stories_new FROM crawl_runs ORDER BY id"))
+    assert runs[0] == {"stories": before["stories"], "stories_new": before["stories"]}
+    assert runs[2] == {"stories": before["stories"], "stories_new": 0}
+    assert first_run["stories_new"] == 0  # the copies added no story
+    assert first_run["stats"]["rumourcrawl/duplicates/content"] == 1  # the syndicated copy
+    assert (
+        first_run["rumours"]
+        == next(
+            sqlite_utils.Database(db).query("SELECT count(*) AS n FROM rumours WHERE article_url = ?", [F365_TALKS])
+        )["n"]
+    )  # only the AMP edition's claims were stored: the copy's were not
+    assert {t: after[t] for t in tables} == {t: before[t] for t in tables}
+    assert list(sqlite_utils.Database(db).query("SELECT * FROM stories ORDER BY id")) == stories_before
+
+    # The demo keeps its pages: rebuilding from them gives the same database, twice over.
+    def snapshot():
+        database = sqlite_utils.Database(db)
+        return {
+            t: list(database.query(f"SELECT * FROM {t} ORDER BY 1"))
+            for t in ("rumours", "stories", "people", "clubs", "outlets")
+        } | {"articles": list(database.query("SELECT url, text, duplicate_of, last_fetched FROM articles ORDER BY 1"))}
+
+    rebuilt = snapshot()
+    for _ in range(2):
+        result = run_cli("reextract", "--db", str(db))
+        assert result.returncode == 0, result.stderr
+        assert "Re-extracted 14 of 14 stored pages" in result.stdout
+        assert "1 article(s) have no stored HTML" in result.stdout  # the copies were crawled without it
+        assert snapshot() == rebuilt
+
+
+def test_reextract_refuses_what_is_not_a_rumourcrawl_database(tmp_path):
+    result = run_cli("reextract", "--db", str(tmp_path / "missing.db"))
+    assert result.returncode == 2
+    assert "no such database" in result.stderr
+    assert not (tmp_path / "missing.db").exists()
+
+    other = tmp_path / "other.db"
+    sqlite_utils.Database(other)["notes"].insert({"text": "mine"})
+    result = run_cli("reextract", "--db", str(other))
+    assert result.returncode == 2 and "not a rumourcrawl database" in result.stderr
+    assert sqlite_utils.Database(other).table_names() == ["notes"]  # left untouched
+
+    text = tmp_path / "notes.db"
+    text.write_text("not a database at all, " * 100)
+    result = run_cli("reextract", "--db", str(text))
+    assert result.returncode == 2 and "not a SQLite database" in result.stderr
+
+
+def test_reextract_keeps_rows_whose_stored_html_is_unreadable(tmp_path):
+    path = tmp_path / "rumours.db"
+    db = store.open_db(path)
+    article = Article(url="https://example.com/news/1", text="Haaland wants Real Madrid.", outlet="Example")
+    store.save_article(db, article, html=b"<html><body><p>Haaland wants Real Madrid.</p></body></html>")
+    db.execute("UPDATE articles SET html = ?", [b"not zlib"])
+    db.conn.commit()
+    db.close()
+    result = run_cli("reextract", "--db", str(path))
+    assert result.returncode == 0, result.stderr
+    assert "Re-extracted 0 of 1 stored pages (1 failed and kept as they were)" in result.stdout
+    assert sqlite_utils.Database(path)["articles"].get("https://example.com/news/1")["text"] == article.text
+
+
+def test_datasette_reads_while_a_crawl_writes(tmp_path, crawled):
+    """WAL: readers never see "database is locked" while the crawler writes."""
+    db = tmp_path / "rumours.db"
+    shutil.copy(crawled, db)  # a database with data, so readers have something to read
+    crawl = subprocess.Popen(
+        [sys.executable, "-m", "rumourcrawl", "demo", "--db", str(db)],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+    async def read_until_done():
+        datasette = Datasette(files=[str(db)], metadata=METADATA)
+        statuses = []
+        while True:
+            running = crawl.poll() is None
+            for path in (
+                "/rumours/stories.json",
+                "/rumours/articles.json?_search=Haaland",
+                "/rumours/latest_rumours.json",
+            ):
+                response = await datasette.client.get(path)
+                statuses.append((path, response.status_code, "locked" in response.text))
+            if not running:
+                return statuses
+            await asyncio.sleep(0.05)
+
+    statuses = asyncio.run(read_until_done())
+    _, stderr = crawl.communicate()
+    assert crawl.returncode == 0, stderr
+    assert "locked" not in stderr
+    assert all(status == 200 and not locked for _, status, locked in statuses), statuses
