@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
 
+from scrapy import signals
 from scrapy.exceptions import DropItem
 
 from rumourcrawl import store
@@ -98,6 +100,7 @@ class StorePipeline(_StatsPipeline):
         self.db_path = self.crawler.settings.get("RUMOURCRAWL_DB")
         self.db = store.open_db(self.db_path)
         self.started = store.utc_now()
+        self.run_id = store.start_crawl_run(self.db, self.crawler.spider.name, self.started, os.getpid())
         logger.info("Storing articles in %s", self.db_path)
 
     def process_item(self, page: CrawledPage):
@@ -106,15 +109,23 @@ class StorePipeline(_StatsPipeline):
         self.stats.inc_value("rumourcrawl/rumours_stored", len(page.article.rumours))
         return page
 
-    def close_spider(self):
+    @classmethod
+    def from_crawler(cls, crawler):
+        pipeline = cls(crawler)
+        # The run's row is finished on spider_closed, the first moment the finish reason is known.
+        crawler.signals.connect(pipeline.finish_run, signal=signals.spider_closed)
+        return pipeline
+
+    def finish_run(self, spider, reason):
         stats = self.stats.get_stats()
-        store.record_crawl_run(
+        store.finish_crawl_run(
             self.db,
+            self.run_id,
             {
                 "spider": self.crawler.spider.name,
                 "started": self.started,
                 "finished": store.utc_now(),
-                "finish_reason": stats.get("finish_reason"),
+                "finish_reason": reason,
                 "pages": stats.get("response_received_count", 0),
                 "articles_new": stats.get("rumourcrawl/articles_new", 0),
                 "articles_updated": stats.get("rumourcrawl/articles_updated", 0),

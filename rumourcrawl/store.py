@@ -4,11 +4,13 @@ Tables (see data/metadata.yml for what Datasette shows):
 - articles   one row per article, keyed by canonical URL; re-crawling updates it in place
 - rumours    one row per claim per article (replaced whenever its article is re-extracted)
 - crawl_runs one row per crawl, with its counts
+- feed_state one row per feed or sitemap URL: the validators (ETag, Last-Modified) for conditional GET
 """
 
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,7 +21,7 @@ from rumourcrawl.extract.article import content_hash
 from rumourcrawl.extract.models import Article
 
 # Bump when a migration is added to MIGRATIONS; PRAGMA user_version records what a file has.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 3
 
 ARTICLE_COLUMNS = {
     "url": str,
@@ -100,7 +102,25 @@ def _migrate_1(db: sqlite_utils.Database) -> None:
     db["rumours"].create_index(["from_club"], if_not_exists=True)
 
 
-MIGRATIONS = {1: _migrate_1}
+def _migrate_2_reserved(db: sqlite_utils.Database) -> None:
+    """Reserved for issue #5's migration 2 (Datasette side); replaced by it when the branches merge."""
+
+
+FEED_STATE_COLUMNS = {
+    "url": str,
+    "etag": str,
+    "last_modified": str,
+    "checked": str,  # when the validators were last confirmed (a full fetch or a 304)
+    "changed": str,  # when the feed last answered with a full body
+}
+
+
+def _migrate_3(db: sqlite_utils.Database) -> None:
+    # Idempotent, so it is safe whatever migration 2 turns out to do.
+    db["feed_state"].create(FEED_STATE_COLUMNS, pk="url", if_not_exists=True)
+
+
+MIGRATIONS = {1: _migrate_1, 2: _migrate_2_reserved, 3: _migrate_3}
 
 
 def open_db(path: str | Path) -> sqlite_utils.Database:
@@ -138,6 +158,99 @@ def known_urls(path: str | Path) -> set[str]:
     finally:
         db.close()
     return {url for row in rows for url in row if url}
+
+
+def stored_articles(path: str | Path) -> dict[str, str]:
+    """URL (canonical or fetched) → when it was last fetched, for incremental crawls."""
+    if not Path(path).exists():
+        return {}
+    db = open_db(path)
+    try:
+        rows = db.execute("SELECT url, fetched_url, last_fetched FROM articles").fetchall()
+    finally:
+        db.close()
+    known: dict[str, str] = {}
+    for url, fetched_url, last_fetched in rows:
+        for key in (url, fetched_url):
+            if key:
+                known[key] = last_fetched or ""
+    return known
+
+
+def feed_validators(path: str | Path) -> dict[str, dict]:
+    """Feed URL → {"etag", "last_modified"} saved by the last complete crawl of that feed."""
+    if not Path(path).exists():
+        return {}
+    db = open_db(path)
+    try:
+        return {
+            row["url"]: {"etag": row["etag"], "last_modified": row["last_modified"]}
+            for row in db.query("SELECT url, etag, last_modified FROM feed_state")
+        }
+    finally:
+        db.close()
+
+
+def save_feed_states(db: sqlite_utils.Database, fetched: dict[str, dict], incomplete: Iterable[str] = ()) -> None:
+    """Record validators of feeds fully crawled; forget those of feeds whose articles were not all fetched.
+
+    `fetched` maps feed URL → {"etag", "last_modified", "modified": bool}. A feed in `incomplete` must be
+    fetched in full next time (a 304 would hide the articles that failed), so its validators go.
+    """
+    now = utc_now()
+    incomplete = set(incomplete)
+    with db.atomic():
+        for url in incomplete:
+            db.execute("DELETE FROM feed_state WHERE url = ?", [url])
+        for url, state in fetched.items():
+            if url in incomplete:
+                continue
+            existing = db.execute("SELECT changed FROM feed_state WHERE url = ?", [url]).fetchone()
+            row = {"url": url, "checked": now, "changed": now if state.get("modified") else (existing or [None])[0]}
+            if state.get("modified"):
+                row |= {"etag": state.get("etag"), "last_modified": state.get("last_modified")}
+            if state.get("modified") or existing:
+                db["feed_state"].upsert(row, pk="url")
+
+
+def start_crawl_run(db: sqlite_utils.Database, spider: str, started: str, pid: int) -> int:
+    """Insert the run's row at once, so a run killed before its end still leaves a trace."""
+    with db.atomic():
+        # A "running" row whose process is gone was killed (SIGKILL, power cut): say so.
+        for run_id, stats in db.execute(
+            "SELECT id, stats FROM crawl_runs WHERE spider = ? AND finish_reason = 'running'", [spider]
+        ).fetchall():
+            other_pid = (json.loads(stats or "{}") or {}).get("pid")
+            if other_pid != pid and not _process_alive(other_pid):
+                db.execute("UPDATE crawl_runs SET finish_reason = 'killed' WHERE id = ?", [run_id])
+        return (
+            db["crawl_runs"]
+            .insert(
+                {"spider": spider, "started": started, "finish_reason": "running", "stats": json.dumps({"pid": pid})},
+                pk="id",
+            )
+            .last_pk
+        )
+
+
+def _process_alive(pid) -> bool:
+    if not isinstance(pid, int) or pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def finish_crawl_run(db: sqlite_utils.Database, run_id: int, run: dict) -> None:
+    row = {key: value for key, value in run.items() if key in CRAWL_RUN_COLUMNS and key != "id"}
+    if isinstance(row.get("stats"), dict):
+        row["stats"] = json.dumps(row["stats"], default=str, sort_keys=True)
+    with db.atomic():
+        db["crawl_runs"].update(run_id, row)
 
 
 def _rumour_rows(article: Article) -> Iterable[dict]:
