@@ -12,6 +12,7 @@ that the spider counts as `rumourcrawl/errors/<reason>`.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import zlib
 from datetime import UTC, datetime
@@ -96,29 +97,25 @@ def retry_after_seconds(value: str | None, now: datetime | None = None) -> float
 
 
 class RetryAfterMiddleware(_Middleware):
-    """Slow the site's download slot down as asked, up to RUMOURCRAWL_RETRY_AFTER_MAX seconds.
+    """Wait as long as the server asked (up to RUMOURCRAWL_RETRY_AFTER_MAX seconds) before the retry.
 
-    Runs before RetryMiddleware on responses, which then retries the request as usual.
+    Runs before RetryMiddleware on responses, which then retries the request as usual. The wait
+    holds back only this request; the site's pace is AutoThrottle's (and CONCURRENT_REQUESTS_PER_DOMAIN's).
     """
 
-    def process_response(self, request, response):
+    async def process_response(self, request, response):
         if response.status not in (429, 503):
             return response
         seconds = retry_after_seconds(response.headers.get(b"Retry-After", b"").decode("latin-1"))
         if seconds is None:
             return response
-        cap = self.crawler.settings.getfloat("RUMOURCRAWL_RETRY_AFTER_MAX")
-        delay = min(seconds, cap)
+        settings = self.crawler.settings
+        if request.meta.get("retry_times", 0) >= request.meta.get("max_retry_times", settings.getint("RETRY_TIMES")):
+            return response  # no retry will follow: nothing to wait for
+        wait = min(seconds, settings.getfloat("RUMOURCRAWL_RETRY_AFTER_MAX"))
         self.crawler.stats.inc_value("rumourcrawl/retry_after")
-        downloader = self.crawler.engine.downloader
-        slot = downloader.slots.get(downloader.get_slot_key(request))
-        if slot is not None and delay > slot.delay:
-            slot.delay = delay  # AutoThrottle lowers it again as responses come back healthy
         logger.warning(
-            "HTTP %d from %s asks to retry after %ss; waiting %.0fs between requests to the site",
-            response.status,
-            request.url,
-            f"{seconds:.0f}",
-            delay,
+            "HTTP %d from %s asks to retry after %.0fs; retrying in %.0fs", response.status, request.url, seconds, wait
         )
+        await asyncio.sleep(wait)
         return response

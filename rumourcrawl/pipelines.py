@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 import os
+from datetime import UTC, datetime
 
 from scrapy import signals
 from scrapy.exceptions import DropItem
 
-from rumourcrawl import store
+from rumourcrawl import dates, store
 from rumourcrawl.extract import ExtractionError, extract_article, extract_rumours
 from rumourcrawl.extract.article import normalise_date
 from rumourcrawl.items import CrawledPage
@@ -50,14 +51,34 @@ class CleanPipeline(_StatsPipeline):
             )
         except ExtractionError as exc:
             self.skip(page, exc.reason, str(exc))
-        if not article.published and page.hints.get("published"):
-            # The page shows no date, but its feed or sitemap entry did.
-            article.published = normalise_date(str(page.hints["published"]))
+        self._settle_date(page, article)
         if not article.title and page.hints.get("title"):
             article.title = page.hints["title"]
         page.article = article
         self.stats.inc_value("rumourcrawl/articles_extracted")
         return page
+
+    def _settle_date(self, page: CrawledPage, article) -> None:
+        """Distrust a future date; else use the feed's date, then a relative one ("2 hours ago"); count each case."""
+        if dates.is_future(article.published):
+            self.stats.inc_value("rumourcrawl/dates/future")
+            logger.warning(
+                "Date in the future on %s (%s): not used as its publication date", page.url, article.published
+            )
+            article.published = None
+        if not article.published and page.hints.get("published"):
+            # The page shows no date, but its feed or sitemap entry did.
+            hinted = normalise_date(str(page.hints["published"]))
+            article.published = None if dates.is_future(hinted) else hinted
+            if article.published:
+                self.stats.inc_value("rumourcrawl/dates/from_listing")
+        if not article.published and (relative := dates.relative_date(page.body, datetime.now(UTC))):
+            article.published = relative[1]
+            self.stats.inc_value("rumourcrawl/dates/relative")
+            logger.info("Relative date %r on %s taken as %s", relative[0], page.url, relative[1])
+        if not article.published:
+            self.stats.inc_value("rumourcrawl/dates/missing")
+            logger.warning("No publication date on %s: stored without one", page.url)
 
 
 class RumourPipeline(_StatsPipeline):

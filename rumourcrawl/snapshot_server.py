@@ -6,9 +6,12 @@ If-None-Match / If-Modified-Since with 304, as news sites' feeds do. `_routes.js
 declares special responses, {"/path": {…}} with any of:
 
 - "status", "content_type", "body", "headers": the response as given ("body" replaces the file);
+  text types get "; charset=utf-8" unless they name a charset or the route says "no_charset": true;
 - "file": serve this other file of the folder (e.g. a page under a wrong charset header);
 - "fail_times": answer with "status" only that many times, then serve normally (a passing fault);
 - "delay": seconds to wait before answering (a slow server);
+- "hold": true: answer only once `server.release()` is called (tests use it to catch a crawl
+  mid-way without guessing at timings);
 - "generate": "large" (an HTML page of "size" bytes) or "gzip_bomb" (gzip of "size" zero bytes),
   made at request time so no big file is kept in the repository;
 - "gzip": true: gzip the body and say so in Content-Encoding; "truncate": keep only that many
@@ -64,6 +67,7 @@ class SnapshotServer:
         self._lock = threading.Lock()
         self._failures: dict[str, int] = {}  # path → faults served so far, for "fail_times"
         self._generated: dict[tuple, bytes] = {}
+        self._released = threading.Event()
         self.httpd = ThreadingHTTPServer(("127.0.0.1", port), self._handler_class())
         self.httpd.daemon_threads = True
         self._thread: threading.Thread | None = None
@@ -90,6 +94,10 @@ class SnapshotServer:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+    def release(self) -> None:
+        """Let every request held by a "hold" route (and any later one) be answered."""
+        self._released.set()
 
     def paths_requested(self) -> list[str]:
         with self._lock:
@@ -157,7 +165,7 @@ class SnapshotServer:
             body = body[: route["truncate"]]
         guessed = mimetypes.guess_type(file.name if file else path)[0]
         content_type = route.get("content_type") or guessed or "text/html"
-        if content_type.startswith("text/") or content_type.endswith("xml"):
+        if (content_type.startswith("text/") or content_type.endswith("xml")) and not route.get("no_charset"):
             content_type += "; charset=utf-8" if "charset" not in content_type else ""
         headers = {"Content-Type": content_type, **headers, **route.get("headers", {})}
         return status, headers, body
@@ -184,6 +192,8 @@ class SnapshotServer:
                     )
                 if route.get("delay"):
                     time.sleep(route["delay"])
+                if route.get("hold"):
+                    server._released.wait(timeout=120)
                 try:
                     self.send_response(status)
                     for name, value in headers.items():

@@ -19,6 +19,7 @@ from urllib.parse import urljoin, urlsplit
 
 import feedparser
 import scrapy
+from lxml import etree
 from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
@@ -62,6 +63,17 @@ _NETWORK_ERRORS = {
     "ResponseNeverReceived": "connection_lost",
     "ResponseFailed": "connection_lost",
     "DownloadCancelledError": "too_large",
+    # Scrapy ≥ 2.14 wraps Twisted's errors in its own:
+    "DownloadTimeoutError": "timeout",
+    "DownloadConnectionRefusedError": "connection_refused",
+    "CannotResolveHostError": "dns",
+    "DownloadFailedError": "connection_lost",
+    "ResponseDataLossError": "truncated",
+}
+_NETWORK_MESSAGES = {
+    "timeout": "no response within DOWNLOAD_TIMEOUT",
+    "connection_lost": "the connection was lost",
+    "truncated": "the connection closed before the whole body arrived",
 }
 # A lastmod further ahead than this is a site's clock or template bug, not an update.
 _CLOCK_SLACK = timedelta(days=1)
@@ -295,6 +307,16 @@ class NewsSpider(scrapy.Spider):
         except Exception as exc:  # lxml raises several types on broken XML
             self._count_error("feed_malformed", response.url, f"unreadable sitemap: {exc}")
             return
+        if not entries:
+            self._count_error("feed_malformed", response.url, "unreadable sitemap: no entries")
+            return
+        try:
+            etree.fromstring(body, parser=etree.XMLParser(resolve_entities=False, no_network=True))
+        except etree.XMLSyntaxError as exc:  # Scrapy's parser recovers what it can: say so, and use it
+            self.crawler.stats.inc_value("rumourcrawl/feeds_malformed_recovered")
+            self.logger.warning(
+                "Sitemap %s is malformed (%s); using the %d entries that parsed", response.url, exc, len(entries)
+            )
         self.crawler.stats.inc_value("rumourcrawl/sitemaps")
         if sitemap.type == "sitemapindex":
             for entry in entries:
@@ -323,6 +345,7 @@ class NewsSpider(scrapy.Spider):
             self._count_error("feed_malformed", response.url, f"unreadable feed: {reason}")
             return
         if feed.bozo:
+            self.crawler.stats.inc_value("rumourcrawl/feeds_malformed_recovered")
             self.logger.warning(
                 "Feed %s is malformed (%s); using the %d entries that parsed",
                 response.url,
@@ -426,11 +449,37 @@ class NewsSpider(scrapy.Spider):
         yield CrawledPage(
             url=response.url,
             body=response.body,
-            content_type=content_type,
+            content_type=self._true_charset(response, content_type),
             status=response.status,
             site=self.site.name if self.site else None,
             hints=response.meta.get("hints", {}),
         )
+
+    def _true_charset(self, response: TextResponse, content_type: str) -> str:
+        """The Content-Type with a charset that decodes the body: pages declared UTF-8 are often cp1252.
+
+        The extractor trusts the header, so the charset found here is always written into it.
+        """
+        declared = response._declared_encoding()  # header, BOM or <meta>; None when the page says nothing
+        # Undeclared: UTF-8, then cp1252, before Scrapy's guess (which takes cp1252 pages for cp852).
+        candidates = [declared] if declared else []
+        candidates += [enc for enc in ("utf-8", "cp1252", response.encoding) if enc not in candidates]
+        for actual in candidates:
+            try:
+                response.body.decode(actual)
+            except (UnicodeDecodeError, LookupError):
+                continue
+            break
+        else:
+            actual = "cp1252"  # unreachable in practice: cp1252 fails only on five unused bytes
+        if not declared:
+            self.crawler.stats.inc_value("rumourcrawl/charset_missing")
+            self.logger.info("No charset declared on %s: decoded as %s", response.url, actual)
+        elif actual != declared:
+            self.crawler.stats.inc_value("rumourcrawl/charset_wrong")
+            self.logger.warning("Wrong charset on %s: declared %s, decoded as %s", response.url, declared, actual)
+        base = content_type.split(";")[0].strip() or "text/html"
+        return f"{base}; charset={actual}"
 
     # ---- errors ------------------------------------------------------------------------------
 
@@ -459,6 +508,8 @@ class NewsSpider(scrapy.Spider):
             reason = _NETWORK_ERRORS.get(failure.type.__name__, failure.type.__name__)
             if reason == "connection_lost" and "_DataLoss" in repr(failure.value):
                 reason = "truncated"  # the connection closed before Content-Length bytes came
+            if not message.strip():
+                message = _NETWORK_MESSAGES.get(reason, failure.type.__name__)
         if reason in _TRANSIENT:
             self._mark_incomplete(request)
         retries = request.meta.get("retry_times", 0)
