@@ -180,6 +180,7 @@ class NewsSpider(scrapy.Spider):
         only by complete runs) tells the new run what is left to do.
         """
         settings = crawler.settings
+        self.job_notes: dict[str, int] = {}
         if not settings.getbool("RUMOURCRAWL_RESUME"):
             return
         jobdir = settings.get("JOBDIR")
@@ -200,10 +201,10 @@ class NewsSpider(scrapy.Spider):
                 "The last %s run was killed mid-crawl; discarding its queue, resuming from the database", self.name
             )
             shutil.rmtree(jobdir, ignore_errors=True)
-            crawler.stats.set_value("rumourcrawl/resumed_after_kill", 1)
+            self.job_notes["rumourcrawl/resumed_after_kill"] = 1  # stats exist only once the crawl starts
         elif status[:1] == ["stopped"]:
             self.logger.info("Resuming the %s crawl stopped earlier (%s)", self.name, " ".join(status[1:]))
-            crawler.stats.set_value("rumourcrawl/resumed_queue", 1)
+            self.job_notes["rumourcrawl/resumed_queue"] = 1  # stats exist only once the crawl starts
         elif status:  # finished: nothing to resume, and its seen-requests file would block this run
             shutil.rmtree(jobdir, ignore_errors=True)
         Path(jobdir).mkdir(parents=True, exist_ok=True)
@@ -250,6 +251,8 @@ class NewsSpider(scrapy.Spider):
     # ---- start -------------------------------------------------------------------------------
 
     async def start(self):
+        for key, value in getattr(self, "job_notes", {}).items():
+            self.crawler.stats.set_value(key, value)
         for request in self._start_requests():
             yield request
 
