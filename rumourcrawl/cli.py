@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import fcntl
+import io
 import json
 import logging
 import logging.handlers
@@ -49,10 +50,10 @@ def run_crawls(settings, jobs: list[tuple[str, dict]], log_handler: logging.Hand
 
     if log_handler is not None:
         settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
-    process = CrawlerProcess(settings)
-    if log_handler is not None:
+    if log_handler is not None and log_handler not in logging.root.handlers:
         logging.root.setLevel(logging.DEBUG)  # the handler's own level filters
         logging.root.addHandler(log_handler)
+    process = CrawlerProcess(settings)
     crawlers = []
     for spider_name, kwargs in jobs:
         crawler = process.create_crawler(spider_name)
@@ -194,27 +195,38 @@ def cmd_crawl(args) -> int:
     settings = project_settings(overrides, db=args.db)
     db_path = settings.get("RUMOURCRAWL_DB")
     handler, log_where = _log_handler(args, settings, on_terminal)
+    logging.root.setLevel(logging.DEBUG)  # the handler's own level filters
+    logging.root.addHandler(handler)
+    log = logging.getLogger("rumourcrawl.cli")
+
+    def say(message: str, **print_args) -> None:
+        """Print a line and keep it in the log, so the log tells the whole story of each run."""
+        print(message, **print_args)
+        if log_where != "the terminal":
+            log.info(message)
 
     lock = CrawlLock(db_path)
     if not lock.acquire(wait=False):
         if not args.wait:
-            print(f"rumourcrawl: another crawl (pid {lock.holder()}) is writing {db_path}; not starting a second one")
+            say(f"rumourcrawl: another crawl (pid {lock.holder()}) is writing {db_path}; not starting a second one")
             return 0
-        print(f"rumourcrawl: waiting for the crawl running on {db_path} (pid {lock.holder()}) to finish", flush=True)
+        say(f"rumourcrawl: waiting for the crawl running on {db_path} (pid {lock.holder()}) to finish", flush=True)
         lock.acquire(wait=True)
     try:
-        if log_where != "the terminal":
-            print(f"Crawling {', '.join(name for name, _ in jobs)}; log: {log_where}", flush=True)
+        say(f"Crawling {', '.join(name for name, _ in jobs)} (pid {os.getpid()}); log: {log_where}", flush=True)
         started = time.monotonic()
         all_stats = run_crawls(settings, jobs, log_handler=handler)
     finally:
         lock.release()
     for (name, _kwargs), stats in zip(jobs, all_stats, strict=True):
-        _print_summary(name, stats)
-    print(f"Database: {db_path} ({time.monotonic() - started:.0f}s)")
+        summary = io.StringIO()
+        _print_summary(name, stats, out=summary)
+        for line in summary.getvalue().splitlines():
+            say(line)
+    say(f"Database: {db_path} ({time.monotonic() - started:.0f}s)")
     failed = [name for (name, _), stats in zip(jobs, all_stats, strict=True) if _failed(stats)]
     for name in failed:
-        print(f"rumourcrawl: {name} failed: nothing could be fetched (see {log_where})", file=sys.stderr)
+        say(f"rumourcrawl: {name} failed: nothing could be fetched (see {log_where})", file=sys.stderr)
     return 1 if failed else 0
 
 

@@ -7,16 +7,20 @@ by the server, a line printed), never on the clock.
 
 from __future__ import annotations
 
+import os
+import pty
 import re
 import shutil
 import signal
+import subprocess
+import sys
 import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlite_utils
 
-from conftest import DEMO_SITE, last_run_stats, run_cli, start_cli
+from conftest import DEMO_SITE, REPO, last_run_stats, run_cli, run_scrapy, start_cli
 from rumourcrawl.snapshot_server import SnapshotServer
 
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "RETRY_TIMES=0"]
@@ -226,3 +230,63 @@ def test_a_stopped_crawl_resumes_its_queue(site, tmp_path):
 def _log(db) -> str:
     path = db.parent / "crawl.log"
     return path.read_text(encoding="utf-8") if path.exists() else ""
+
+
+def test_page_cap_leaves_the_rest_for_the_next_runs(site, tmp_path):
+    db = tmp_path / "rumours.db"
+    crawl = ["crawl", "--feed", site.url("rss.xml"), "--db", str(db), "-s", "RUMOURCRAWL_MAX_ARTICLES=3", *FAST]
+    new_per_run = []
+    for _ in range(4):
+        result = run_cli(*crawl)
+        assert result.returncode == 0, result.stderr
+        new_per_run.append(last_run_stats(db)["articles_new"])
+    assert new_per_run == [3, 3, 2, 0]
+    assert _fetched_paths(db) == FEED_ARTICLES
+    # Only once every listed article is stored does the feed get a 304.
+    assert last_run_stats(db)["stats"]["rumourcrawl/feeds_not_modified"] == 1
+
+
+def test_scrapy_crawl_is_incremental_too(site, tmp_path):
+    db = tmp_path / "rumours.db"
+    crawl = ["crawl", "news", "-a", f"feeds={site.url('rss.xml')}", "-s", f"RUMOURCRAWL_DB={db}", *FAST]
+    for _ in range(2):
+        result = run_scrapy(*crawl)
+        assert result.returncode == 0, result.stderr
+    assert _fetched_paths(db) == FEED_ARTICLES
+    runs = list(sqlite_utils.Database(db).query("SELECT articles_new, stats FROM crawl_runs ORDER BY id"))
+    assert [run["articles_new"] for run in runs] == [len(FEED_ARTICLES), 0]
+    assert '"rumourcrawl/feeds_not_modified": 1' in runs[1]["stats"]
+
+
+def test_on_a_terminal_progress_is_shown_and_no_log_file_written(site, tmp_path):
+    db = tmp_path / "rumours.db"
+    controller, terminal = pty.openpty()
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "rumourcrawl", "crawl", "--feed", site.url("rss.xml"), "--db", str(db), *FAST],
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            stderr=terminal,
+            text=True,
+            timeout=300,
+        )
+        os.close(terminal)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(controller, 65536)
+            except OSError:  # EIO: the terminal's other end is closed and drained
+                break
+            if not chunk:
+                break
+            shown += chunk
+    finally:
+        os.close(controller)
+    assert result.returncode == 0
+    text = shown.decode("utf-8", "replace")
+    # The progress line's last state: every article counted.
+    assert f"news: {len(FEED_ARTICLES) + 2} pages, {len(FEED_ARTICLES)} articles" in text
+    assert "\r" in text
+    assert "INFO" not in text  # only warnings and errors reach the terminal
+    assert not (tmp_path / "crawl.log").exists()
+    assert f"{len(FEED_ARTICLES)} articles stored" in result.stdout
