@@ -32,7 +32,16 @@ class _StatsPipeline:
         self.stats.inc_value("rumourcrawl/skipped")
         self.stats.inc_value(f"rumourcrawl/skipped/{reason}")
         logger.warning("Skipped %s: %s", page.url, message)
+        _note_outcome(self.crawler, page, "skipped", reason)
         raise DropItem(f"{reason}: {message}", log_level="DEBUG")
+
+
+def _note_outcome(crawler, page: CrawledPage, outcome: str, reason: str | None = None) -> None:
+    """Tell the spider how a listed URL ended, so later runs need not fetch it again."""
+    note = getattr(crawler.spider, "note_outcome", None)
+    listed = page.hints.get("listed_url")
+    if note and listed:
+        note(listed, outcome, reason)
 
 
 class CleanPipeline(_StatsPipeline):
@@ -109,6 +118,7 @@ class DedupePipeline(_StatsPipeline):
         url = page.article.url
         if url in self.seen:
             self.stats.inc_value("rumourcrawl/duplicates/url")
+            _note_outcome(self.crawler, page, "stored", "duplicate")
             raise DropItem(f"duplicate of {url} already stored in this run", log_level="DEBUG")
         self.seen.add(url)
         return page
@@ -126,6 +136,8 @@ class StorePipeline(_StatsPipeline):
 
     def process_item(self, page: CrawledPage):
         page.is_new = store.save_article(self.db, page.article, site=page.site)
+        if page.hints.get("listed_url") not in (page.article.url, page.article.fetched_url):
+            _note_outcome(self.crawler, page, "stored", "redirected")  # known under the listed URL too
         self.stats.inc_value("rumourcrawl/articles_new" if page.is_new else "rumourcrawl/articles_updated")
         self.stats.inc_value("rumourcrawl/rumours_stored", len(page.article.rumours))
         return page

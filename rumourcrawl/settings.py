@@ -14,6 +14,9 @@ RUMOURCRAWL_CONTACT = "https://github.com/rumourcrawl/rumourcrawl"
 RUMOURCRAWL_REFETCH = False
 # At most this many article pages per site per run (0 = no cap).
 RUMOURCRAWL_MAX_ARTICLES = 500
+# A listed URL that gave no article (not an article page, 404/410, too large…) is tried again
+# only after this many days (0: every run), so a busy feed does not cost the same dead requests every run.
+RUMOURCRAWL_RECHECK_DAYS = 7
 
 # The spider rebuilds this from RUMOURCRAWL_CONTACT when that is overridden (unless USER_AGENT is, too).
 USER_AGENT = f"rumourcrawl/{__version__} (football transfer-news research crawler; +{RUMOURCRAWL_CONTACT})"

@@ -4,7 +4,8 @@ Tables (see data/metadata.yml for what Datasette shows):
 - articles   one row per article, keyed by canonical URL; re-crawling updates it in place
 - rumours    one row per claim per article (replaced whenever its article is re-extracted)
 - crawl_runs one row per crawl, with its counts
-- feed_state one row per feed or sitemap URL: the validators (ETag, Last-Modified) for conditional GET
+- feed_state one row per feed, sitemap or section URL: its validators (ETag, Last-Modified) for conditional GET
+- listed_urls article URLs from listings that gave no article of their own (redirected, skipped, gone)
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import sqlite_utils
@@ -115,9 +116,20 @@ FEED_STATE_COLUMNS = {
 }
 
 
+# Article URLs listed by feeds whose fetch ended for good without being an article's own URL:
+# redirects to a stored article, non-articles, 404/410. Not fetched again until RECHECK days pass.
+LISTED_URL_COLUMNS = {
+    "url": str,
+    "outcome": str,  # "stored" (under another URL), "skipped" or "failed"
+    "reason": str,
+    "checked": str,
+}
+
+
 def _migrate_3(db: sqlite_utils.Database) -> None:
     # Idempotent, so it is safe whatever migration 2 turns out to do.
     db["feed_state"].create(FEED_STATE_COLUMNS, pk="url", if_not_exists=True)
+    db["listed_urls"].create(LISTED_URL_COLUMNS, pk="url", if_not_exists=True)
 
 
 MIGRATIONS = {1: _migrate_1, 2: _migrate_2_reserved, 3: _migrate_3}
@@ -211,6 +223,31 @@ def save_feed_states(db: sqlite_utils.Database, fetched: dict[str, dict], incomp
                 row |= {"etag": state.get("etag"), "last_modified": state.get("last_modified")}
             if state.get("modified") or existing:
                 db["feed_state"].upsert(row, pk="url")
+
+
+def listed_urls(path: str | Path, recheck_after: timedelta) -> dict[str, tuple[str, str]]:
+    """Listed URL → (outcome, checked) for URLs not worth fetching again yet."""
+    if not Path(path).exists():
+        return {}
+    cutoff = (datetime.now(UTC) - recheck_after).replace(microsecond=0).isoformat()
+    if recheck_after <= timedelta(0):
+        cutoff = "9999"  # 0 days: always try them again
+    db = open_db(path)
+    try:
+        rows = db.execute(
+            "SELECT url, outcome, checked FROM listed_urls WHERE outcome = 'stored' OR checked >= ?", [cutoff]
+        ).fetchall()
+    finally:
+        db.close()
+    return {url: (outcome, checked) for url, outcome, checked in rows}
+
+
+def save_listed_urls(db: sqlite_utils.Database, outcomes: dict[str, tuple[str, str]]) -> None:
+    """Record listed URL → (outcome, reason) at the end of a run."""
+    now = utc_now()
+    rows = [{"url": url, "outcome": o, "reason": r, "checked": now} for url, (o, r) in outcomes.items()]
+    with db.atomic():
+        db["listed_urls"].upsert_all(rows, pk="url")
 
 
 def start_crawl_run(db: sqlite_utils.Database, spider: str, started: str, pid: int) -> int:

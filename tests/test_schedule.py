@@ -290,3 +290,47 @@ def test_on_a_terminal_progress_is_shown_and_no_log_file_written(site, tmp_path)
     assert "INFO" not in text  # only warnings and errors reach the terminal
     assert not (tmp_path / "crawl.log").exists()
     assert f"{len(FEED_ARTICLES)} articles stored" in result.stdout
+
+
+def test_listed_urls_that_gave_no_article_are_not_fetched_again_soon(site, tmp_path):
+    db = tmp_path / "rumours.db"
+    extra = {
+        "/news/removed-story": "a 404",
+        "/tables/premier-league.html": "a league table, not an article",
+        "/news/moved-story": "a redirect to a stored article",
+    }
+    moved_to = "/news/bruno-fernandes-new-contract-man-utd.html"  # on the site, not in the feed
+    site.routes["/news/moved-story"] = {"status": 301, "body": "", "headers": {"Location": moved_to}}
+    feed = site.root_dir / "rss.xml"
+    items = "".join(
+        f"<item><title>{what}</title><link>{{{{BASE}}}}{path}</link></item>" for path, what in extra.items()
+    )
+    feed.write_text(feed.read_text().replace("</channel>", items + "</channel>"))
+    crawl = ["crawl", "--feed", site.url("rss.xml"), "--db", str(db), *FAST]
+    first = run_cli(*crawl)
+    assert first.returncode == 0, first.stderr
+    outcomes = {row["url"].split("/", 3)[3]: row for row in sqlite_utils.Database(db)["listed_urls"].rows}
+    assert {path: row["outcome"] for path, row in outcomes.items()} == {
+        "news/removed-story": "failed",
+        "tables/premier-league.html": "skipped",
+        "news/moved-story": "stored",
+    }
+
+    # The feed changes (a new build date), so it is read in full: still nothing listed is fetched.
+    feed.write_text(feed.read_text().replace("<lastBuildDate>", "<lastBuildDate>Sat, 21 Mar 2026 08:00:00 +0000 x"))
+    before = len(site.log)
+    second = run_cli(*crawl)
+    assert second.returncode == 0, second.stderr
+    assert [entry["path"] for entry in site.log[before:] if entry["path"] != "/robots.txt"] == ["/rss.xml"]
+    stats = last_run_stats(db)["stats"]
+    assert stats["rumourcrawl/already_stored"] == len(FEED_ARTICLES) + 1  # the moved story among them
+    assert stats["rumourcrawl/known_failed"] == 1
+    assert stats["rumourcrawl/known_skipped"] == 1
+
+    # With RUMOURCRAWL_RECHECK_DAYS=0 they are tried again (the redirect stays known: its article is stored).
+    before = len(site.log)
+    feed.write_text(feed.read_text() + "\n")
+    third = run_cli(*crawl, "-s", "RUMOURCRAWL_RECHECK_DAYS=0")
+    assert third.returncode == 0, third.stderr
+    fetched = sorted(entry["path"] for entry in site.log[before:] if entry["path"] not in ("/robots.txt", "/rss.xml"))
+    assert fetched == ["/news/removed-story", "/tables/premier-league.html"]

@@ -70,6 +70,8 @@ _NETWORK_ERRORS = {
     "DownloadFailedError": "connection_lost",
     "ResponseDataLossError": "truncated",
 }
+# Outcomes that fetching again soon will not change: remembered in listed_urls.
+_LASTING = {"http_404", "http_410", "too_large", "redirect_loop", "too_many_redirects", "bad_gzip"}
 _NETWORK_MESSAGES = {
     "timeout": "no response within DOWNLOAD_TIMEOUT",
     "connection_lost": "the connection was lost",
@@ -95,6 +97,11 @@ def parse_moment(value) -> datetime | None:
         except (TypeError, ValueError):
             return None
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def listed_url(request_or_response) -> str:
+    """The URL as the feed listed it, before any redirect."""
+    return (request_or_response.meta.get("redirect_urls") or [request_or_response.url])[0]
 
 
 def user_agent(contact: str) -> str:
@@ -139,6 +146,7 @@ class NewsSpider(scrapy.Spider):
         if configured.domains:
             self.allowed_domains = list(configured.domains)
         self.stored: dict[str, str] = {}  # article URL → when it was last fetched
+        self.listed: dict[str, tuple[str, str]] = {}  # listed URL that gave no article of its own → outcome
         self.validators: dict[str, dict] = {}  # feed URL → ETag/Last-Modified from the last complete run
         self.articles_requested = 0
         self.job_key = self.name
@@ -160,6 +168,8 @@ class NewsSpider(scrapy.Spider):
         if not spider.refetch:
             spider.stored = store.stored_articles(db_path)
             spider.validators = store.feed_validators(db_path)
+            recheck = timedelta(days=settings.getfloat("RUMOURCRAWL_RECHECK_DAYS"))
+            spider.listed = store.listed_urls(db_path, recheck)
         contact_priority = settings.getpriority("RUMOURCRAWL_CONTACT")
         if settings.getpriority("USER_AGENT") < contact_priority:
             # USER_AGENT in settings.py was built from the default contact: follow an overridden one
@@ -221,10 +231,20 @@ class NewsSpider(scrapy.Spider):
     def _state(self, key: str):
         """Run state that must survive a stop and resume: kept in spider.state (saved in JOBDIR)."""
         state = self.__dict__.setdefault("state", {})
-        return state.setdefault(key, {} if key == "feeds_fetched" else [])
+        return state.setdefault(key, [] if key == "feeds_incomplete" else {})
 
     def closed(self, reason):
-        """A complete run saves the feeds' validators, so the next run can ask "changed since?"."""
+        """Save what the next runs need to skip: listed URLs that gave no article, feeds' validators.
+
+        Validators only after a complete run: "changed since?" must not hide articles never fetched.
+        """
+        outcomes = self._state("listed_outcomes")
+        if outcomes:
+            db = store.open_db(self.settings.get("RUMOURCRAWL_DB"))
+            try:
+                store.save_listed_urls(db, outcomes)
+            finally:
+                db.close()
         if reason != "finished":
             return
         fetched = self._state("feeds_fetched")
@@ -409,9 +429,11 @@ class NewsSpider(scrapy.Spider):
             if (self.rules.article_patterns or not listed) and not self.rules.is_article_url(url):
                 return
         feeds = via.meta.get("feeds", ()) if via is not None else ()
-        if url in self.stored:
+        if url in self.stored or url in self.listed:
             if not self._updated_since_fetched(url, hints.get("updated")):
-                self.crawler.stats.inc_value("rumourcrawl/already_stored")
+                outcome = self.listed.get(url, ("stored",))[0] if url not in self.stored else "stored"
+                stat = "already_stored" if outcome == "stored" else f"known_{outcome}"
+                self.crawler.stats.inc_value(f"rumourcrawl/{stat}")
                 return
             self.crawler.stats.inc_value("rumourcrawl/updated_refetched")
             self.logger.info("Fetching %s again: its listing says it was updated (%s)", url, hints["updated"])
@@ -430,7 +452,7 @@ class NewsSpider(scrapy.Spider):
 
     def _updated_since_fetched(self, url: str, updated) -> bool:
         listed = parse_moment(updated)
-        fetched = parse_moment(self.stored.get(url))
+        fetched = parse_moment(self.stored.get(url) or self.listed.get(url, (None, None))[1])
         if listed is None or fetched is None or listed <= fetched:
             return False
         if listed > datetime.now(UTC) + _CLOCK_SLACK:
@@ -445,9 +467,11 @@ class NewsSpider(scrapy.Spider):
         content_type = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
         if not isinstance(response, TextResponse) or (content_type and not any(t in content_type for t in _HTML_TYPES)):
             self._count_skip("not_html", response.url, f"not an HTML page ({content_type or 'no type'})")
+            self.note_outcome(listed_url(response), "skipped", "not_html")
             return
         if b"\x00" in response.body[:4096]:  # text never holds NUL bytes: binary mislabelled as HTML
             self._count_skip("binary", response.url, f"binary content served as {content_type or 'HTML'}")
+            self.note_outcome(listed_url(response), "skipped", "binary")
             return
         yield CrawledPage(
             url=response.url,
@@ -455,8 +479,12 @@ class NewsSpider(scrapy.Spider):
             content_type=self._true_charset(response, content_type),
             status=response.status,
             site=self.site.name if self.site else None,
-            hints=response.meta.get("hints", {}),
+            hints={**response.meta.get("hints", {}), "listed_url": listed_url(response)},
         )
+
+    def note_outcome(self, url: str, outcome: str, reason: str | None = None) -> None:
+        """Remember how a listed URL ended (the pipelines call this too), saved when the run ends."""
+        self._state("listed_outcomes")[url] = (outcome, reason)
 
     def _true_charset(self, response: TextResponse, content_type: str) -> str:
         """The Content-Type with a charset that decodes the body: pages declared UTF-8 are often cp1252.
@@ -515,6 +543,8 @@ class NewsSpider(scrapy.Spider):
                 message = _NETWORK_MESSAGES.get(reason, failure.type.__name__)
         if reason in _TRANSIENT:
             self._mark_incomplete(request)
+        elif reason in _LASTING and request.meta.get("kind") == "article":
+            self.note_outcome(listed_url(request), "failed", reason)
         retries = request.meta.get("retry_times", 0)
         detail = f"{reason}, after {retries} retries" if retries else reason
         self._count_error(reason, request.url, f"{message} ({detail})")
