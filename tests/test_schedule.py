@@ -334,3 +334,29 @@ def test_listed_urls_that_gave_no_article_are_not_fetched_again_soon(site, tmp_p
     assert third.returncode == 0, third.stderr
     fetched = sorted(entry["path"] for entry in site.log[before:] if entry["path"] not in ("/robots.txt", "/rss.xml"))
     assert fetched == ["/news/removed-story", "/tables/premier-league.html"]
+
+
+def test_an_unchanged_sitemap_index_still_leads_to_its_changed_children(site, tmp_path):
+    db = tmp_path / "rumours.db"
+    (site.root_dir / "sitemap-index.xml").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+        "  <sitemap><loc>{{BASE}}/news-sitemap.xml</loc></sitemap>\n"
+        "</sitemapindex>\n"
+    )
+    _write_sitemap(site.root_dir, {FEED_ORDER[0]: "2026-01-01"})
+    crawl = ["crawl", "--sitemap", site.url("sitemap-index.xml"), "--db", str(db), *FAST]
+    first = run_cli(*crawl)
+    assert first.returncode == 0, first.stderr
+    assert _fetched_paths(db) == [FEED_ORDER[0]]
+
+    before = len(site.log)
+    unchanged = run_cli(*crawl)
+    assert unchanged.returncode == 0, unchanged.stderr
+    statuses = {entry["path"]: entry["status"] for entry in site.log[before:] if entry["path"] != "/robots.txt"}
+    assert statuses == {"/sitemap-index.xml": 200, "/news-sitemap.xml": 304}
+
+    _write_sitemap(site.root_dir, {FEED_ORDER[0]: "2026-01-01", FEED_ORDER[1]: "2026-01-02"})
+    grown = run_cli(*crawl)
+    assert grown.returncode == 0, grown.stderr
+    assert _fetched_paths(db) == sorted(FEED_ORDER[:2])

@@ -342,10 +342,11 @@ class NewsSpider(scrapy.Spider):
             )
         self.crawler.stats.inc_value("rumourcrawl/sitemaps")
         if sitemap.type == "sitemapindex":
+            # An index often stays the same while its children fill up: read it in full every run
+            # (it is small) and ask each child whether it changed.
+            self._state("feeds_fetched")[response.url] = {"modified": True, "etag": None, "last_modified": None}
             for entry in entries:
-                yield self._feed_request(
-                    urljoin(response.url, entry["loc"]), response.meta.get("feeds", ())[:-1] + (response.url,)
-                )
+                yield self._feed_request(urljoin(response.url, entry["loc"]), response.meta.get("feeds", ()))
             return
         for entry in entries:
             news = entry.get("news") or {}
