@@ -360,3 +360,32 @@ def test_an_unchanged_sitemap_index_still_leads_to_its_changed_children(site, tm
     grown = run_cli(*crawl)
     assert grown.returncode == 0, grown.stderr
     assert _fetched_paths(db) == sorted(FEED_ORDER[:2])
+
+
+def test_a_feed_entry_updated_after_we_fetched_it_is_fetched_again(site, tmp_path):
+    db = tmp_path / "rumours.db"
+    atom = site.root_dir / "updates.atom"
+
+    def write_feed(updated: dict[str, str]) -> None:
+        entries = "".join(
+            f"<entry><title>{path}</title><id>{path}</id><link href='{{{{BASE}}}}/{path}'/>"
+            f"<published>2026-01-01T08:00:00Z</published><updated>{when}</updated></entry>"
+            for path, when in updated.items()
+        )
+        atom.write_text(
+            '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+            f"<title>Updates</title><id>updates</id><updated>2026-01-01T08:00:00Z</updated>{entries}</feed>"
+        )
+
+    write_feed({FEED_ORDER[0]: "2026-01-01T08:00:00Z", FEED_ORDER[1]: "2026-01-01T08:00:00Z"})
+    crawl = ["crawl", "--feed", site.url("updates.atom"), "--db", str(db), *FAST]
+    assert run_cli(*crawl).returncode == 0
+    assert last_run_stats(db)["articles_new"] == 2
+
+    soon = (datetime.now(UTC) + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    write_feed({FEED_ORDER[0]: soon, FEED_ORDER[1]: "2026-01-01T08:00:00Z"})
+    before = len(site.log)
+    assert run_cli(*crawl).returncode == 0
+    assert [e["path"] for e in site.log[before:] if e["path"].startswith("/news/")] == ["/" + FEED_ORDER[0]]
+    run = last_run_stats(db)
+    assert (run["articles_new"], run["articles_updated"]) == (0, 1)
