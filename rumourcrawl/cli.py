@@ -79,6 +79,7 @@ def summarise(stats: dict) -> dict[str, int]:
         "articles stored": stats.get("rumourcrawl/articles_new", 0) + stats.get("rumourcrawl/articles_updated", 0),
         "new articles": stats.get("rumourcrawl/articles_new", 0),
         "rumours found": stats.get("rumourcrawl/rumours_stored", 0),
+        "unchanged listings": stats.get("rumourcrawl/feeds_not_modified", 0),
         "pages skipped": stats.get("rumourcrawl/skipped", 0),
         "errors": stats.get("rumourcrawl/errors", 0),
     }

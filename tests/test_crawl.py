@@ -38,6 +38,8 @@ def test_feed_crawl_stores_articles_and_is_incremental(demo_server, tmp_path):
     assert not [p for p in fetched if p.startswith("/news/")], fetched
     assert len(_articles(db)) == 8
     assert last_run_stats(db)["stats"]["rumourcrawl/feeds_not_modified"] == 1
+    assert "1 unchanged listings" in second.stdout
+    assert second.stderr == ""  # cron mails whatever reaches stderr: a healthy run says nothing there
 
     # With --refetch the feed is fetched in full; every listed article is fetched again.
     third = run_cli("crawl", "--refetch", "--feed", demo_server.url("rss.xml"), "--db", str(db), *FAST)
