@@ -154,10 +154,6 @@ class NewsSpider(scrapy.Spider):
         if any(overrides):  # an ad hoc crawl: its own resumable state, apart from the site's usual one
             self.job_key += "-" + hashlib.sha1(repr(overrides).encode()).hexdigest()[:10]
 
-    @property
-    def known_urls(self) -> set[str]:
-        return set(self.stored)
-
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
