@@ -389,3 +389,16 @@ def test_a_feed_entry_updated_after_we_fetched_it_is_fetched_again(site, tmp_pat
     assert [e["path"] for e in site.log[before:] if e["path"].startswith("/news/")] == ["/" + FEED_ORDER[0]]
     run = last_run_stats(db)
     assert (run["articles_new"], run["articles_updated"]) == (0, 1)
+
+
+def test_a_redirected_feed_is_still_asked_conditionally(site, tmp_path):
+    db = tmp_path / "rumours.db"
+    site.routes["/old-feed.xml"] = {"status": 301, "body": "", "headers": {"Location": "/rss.xml"}}
+    crawl = ["crawl", "--feed", site.url("old-feed.xml"), "--db", str(db), *FAST]
+    assert run_cli(*crawl).returncode == 0
+    assert sqlite_utils.Database(db)["feed_state"].get(site.url("old-feed.xml"))["etag"]
+    before = len(site.log)
+    assert run_cli(*crawl).returncode == 0
+    requests = [(e["path"], e["status"], bool(e["if_none_match"])) for e in site.log[before:]]
+    expected = [("/old-feed.xml", 301, True), ("/rss.xml", 304, True)]
+    assert [r for r in requests if r[0] != "/robots.txt"] == expected

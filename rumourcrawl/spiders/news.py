@@ -340,7 +340,7 @@ class NewsSpider(scrapy.Spider):
         if sitemap.type == "sitemapindex":
             # An index often stays the same while its children fill up: read it in full every run
             # (it is small) and ask each child whether it changed.
-            self._state("feeds_fetched")[response.url] = {"modified": True, "etag": None, "last_modified": None}
+            self._state("feeds_fetched")[listed_url(response)] = {"modified": True, "etag": None, "last_modified": None}
             for entry in entries:
                 yield self._feed_request(urljoin(response.url, entry["loc"]), response.meta.get("feeds", ()))
             return
@@ -387,12 +387,13 @@ class NewsSpider(scrapy.Spider):
 
     def _not_modified(self, response: Response) -> bool:
         """Note a listing's validators; True for a 304 (unchanged since the last complete run: nothing to do)."""
+        url = listed_url(response)  # validators belong to the URL we ask for, even if it redirects
         if response.status == 304:
             self.crawler.stats.inc_value("rumourcrawl/feeds_not_modified")
             self.logger.info("Not modified since the last complete run: %s", response.url)
-            self._state("feeds_fetched")[response.url] = {"modified": False}
+            self._state("feeds_fetched")[url] = {"modified": False}
             return True
-        self._state("feeds_fetched")[response.url] = {
+        self._state("feeds_fetched")[url] = {
             "modified": True,
             "etag": response.headers.get(b"ETag", b"").decode("latin-1") or None,
             "last_modified": response.headers.get(b"Last-Modified", b"").decode("latin-1") or None,
