@@ -356,7 +356,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="append the log here ('-' for stderr; default: crawl.log beside the database, when not on a terminal)",
     )
-    crawl.add_argument("--log-level", help="DEBUG, INFO (the default in log files), WARNING (on a terminal), ERROR")
+    crawl.add_argument(
+        "--log-level",
+        type=str.upper,
+        choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+        help="INFO is the default in log files, WARNING on a terminal",
+    )
     crawl.add_argument("--no-progress", action="store_true", help="no live progress line on the terminal")
     crawl.add_argument(
         "-s",
