@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import fcntl
+import io
 import json
+import logging
+import logging.handlers
 import os
 import sys
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -36,10 +42,18 @@ def project_settings(overrides: dict[str, str] | None = None, db: str | None = N
     return settings
 
 
-def run_crawls(settings, jobs: list[tuple[str, dict]]) -> list[dict]:
-    """Run spiders (by name, with their arguments) in one Scrapy process; return each one's stats."""
+def run_crawls(settings, jobs: list[tuple[str, dict]], log_handler: logging.Handler | None = None) -> list[dict]:
+    """Run spiders (by name, with their arguments) in one Scrapy process; return each one's stats.
+
+    With `log_handler`, the log goes there instead of Scrapy's usual stderr handler.
+    """
     from scrapy.crawler import CrawlerProcess
 
+    if log_handler is not None:
+        settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
+    if log_handler is not None and log_handler not in logging.root.handlers:
+        logging.root.setLevel(logging.DEBUG)  # the handler's own level filters
+        logging.root.addHandler(log_handler)
     process = CrawlerProcess(settings)
     crawlers = []
     for spider_name, kwargs in jobs:
@@ -66,6 +80,7 @@ def summarise(stats: dict) -> dict[str, int]:
         "articles stored": stats.get("rumourcrawl/articles_new", 0) + stats.get("rumourcrawl/articles_updated", 0),
         "new articles": stats.get("rumourcrawl/articles_new", 0),
         "rumours found": stats.get("rumourcrawl/rumours_stored", 0),
+        "unchanged listings": stats.get("rumourcrawl/feeds_not_modified", 0),
         "pages skipped": stats.get("rumourcrawl/skipped", 0),
         "errors": stats.get("rumourcrawl/errors", 0),
     }
@@ -78,6 +93,76 @@ def _print_summary(label: str, stats: dict, out=sys.stdout) -> None:
     reasons |= {k.rsplit("/", 1)[1]: v for k, v in stats.items() if k.startswith("rumourcrawl/errors/")}
     if reasons:
         print("  skipped or failed: " + ", ".join(f"{k} × {v}" for k, v in sorted(reasons.items())), file=out)
+
+
+class CrawlLock:
+    """An exclusive lock on `DB.lock`, held for the whole run so overlapping cron runs never crawl twice.
+
+    flock locks vanish with their process, so a killed run never leaves a stale lock behind.
+    """
+
+    def __init__(self, db_path: str | Path):
+        self.path = Path(str(db_path) + ".lock")
+        self.file = None
+
+    def acquire(self, wait: bool) -> bool:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.file = open(self.path, "a+")  # noqa: SIM115 (held open for the run)
+        try:
+            fcntl.flock(self.file, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            self.file.close()
+            self.file = None
+            return False
+        self.file.seek(0)
+        self.file.truncate()
+        self.file.write(f"{os.getpid()}\n")
+        self.file.flush()
+        return True
+
+    def holder(self) -> str:
+        with contextlib.suppress(OSError):
+            return self.path.read_text().strip() or "?"
+        return "?"
+
+    def release(self) -> None:
+        if self.file is not None:
+            fcntl.flock(self.file, fcntl.LOCK_UN)
+            self.file.close()
+            self.file = None
+
+
+def _log_handler(args, settings, on_terminal: bool) -> tuple[logging.Handler, str]:
+    """Cron (no terminal): append to a log file. A terminal: warnings and errors only, under the progress line."""
+    fmt = logging.Formatter(settings.get("LOG_FORMAT"), settings.get("LOG_DATEFORMAT"))
+    log_file = args.log_file or ("-" if on_terminal else str(Path(settings.get("RUMOURCRAWL_DB")).parent / "crawl.log"))
+    if log_file == "-":
+        handler: logging.Handler = logging.StreamHandler(sys.stderr)
+        level = args.log_level or ("WARNING" if on_terminal else settings.get("LOG_LEVEL"))
+        where = "the terminal"
+    else:
+        Path(log_file).parent.mkdir(parents=True, exist_ok=True)
+        # Watched: if logrotate moves the file mid-run, the next line goes to a new file.
+        handler = logging.handlers.WatchedFileHandler(log_file, encoding="utf-8")
+        level = args.log_level or settings.get("LOG_LEVEL")
+        where = log_file
+    handler.setFormatter(fmt)
+    handler.setLevel(level.upper())
+    return handler, where
+
+
+def _failed(stats: dict) -> bool:
+    """A site failed as a whole when it had errors and nothing worked: no feed, section or article."""
+    worked = (
+        "rumourcrawl/feeds",
+        "rumourcrawl/sitemaps",
+        "rumourcrawl/feeds_not_modified",
+        "rumourcrawl/sections",
+        "rumourcrawl/articles_new",
+        "rumourcrawl/articles_updated",
+        "rumourcrawl/already_stored",
+    )
+    return bool(stats.get("rumourcrawl/errors", 0)) and not any(stats.get(key) for key in worked)
 
 
 def cmd_crawl(args) -> int:
@@ -106,19 +191,44 @@ def cmd_crawl(args) -> int:
     overrides = _parse_settings(args.set)
     if args.refetch:
         overrides["RUMOURCRAWL_REFETCH"] = "True"
+    on_terminal = sys.stderr.isatty()
+    if on_terminal and not args.no_progress:
+        overrides["RUMOURCRAWL_PROGRESS"] = "True"
     settings = project_settings(overrides, db=args.db)
-    all_stats = run_crawls(settings, jobs)
+    db_path = settings.get("RUMOURCRAWL_DB")
+    handler, log_where = _log_handler(args, settings, on_terminal)
+    logging.root.setLevel(logging.DEBUG)  # the handler's own level filters
+    logging.root.addHandler(handler)
+    log = logging.getLogger("rumourcrawl.cli")
+
+    def say(message: str, **print_args) -> None:
+        """Print a line and keep it in the log, so the log tells the whole story of each run."""
+        print(message, **print_args)
+        if log_where != "the terminal":
+            log.info(message)
+
+    lock = CrawlLock(db_path)
+    if not lock.acquire(wait=False):
+        if not args.wait:
+            say(f"rumourcrawl: another crawl (pid {lock.holder()}) is writing {db_path}; not starting a second one")
+            return 0
+        say(f"rumourcrawl: waiting for the crawl running on {db_path} (pid {lock.holder()}) to finish", flush=True)
+        lock.acquire(wait=True)
+    try:
+        say(f"Crawling {', '.join(name for name, _ in jobs)} (pid {os.getpid()}); log: {log_where}", flush=True)
+        started = time.monotonic()
+        all_stats = run_crawls(settings, jobs, log_handler=handler)
+    finally:
+        lock.release()
     for (name, _kwargs), stats in zip(jobs, all_stats, strict=True):
-        _print_summary(name, stats)
-    print(f"Database: {settings.get('RUMOURCRAWL_DB')}")
-    # A site failed as a whole when it fetched pages but none gave an article, and it had errors.
-    failed = [
-        name
-        for (name, _), stats in zip(jobs, all_stats, strict=True)
-        if stats.get("rumourcrawl/errors", 0)
-        and not summarise(stats)["articles stored"]
-        and not stats.get("rumourcrawl/already_stored")
-    ]
+        summary = io.StringIO()
+        _print_summary(name, stats, out=summary)
+        for line in summary.getvalue().splitlines():
+            say(line)
+    say(f"Database: {db_path} ({time.monotonic() - started:.0f}s)")
+    failed = [name for (name, _), stats in zip(jobs, all_stats, strict=True) if _failed(stats)]
+    for name in failed:
+        say(f"rumourcrawl: {name} failed: nothing could be fetched (see {log_where})", file=sys.stderr)
     return 1 if failed else 0
 
 
@@ -276,6 +386,21 @@ def build_parser() -> argparse.ArgumentParser:
     crawl.add_argument("--url", action="append", default=[], metavar="URL", help="an article page")
     crawl.add_argument("--db", help=f"SQLite file (Scrapy setting RUMOURCRAWL_DB, default {DEFAULT_DB})")
     crawl.add_argument("--refetch", action="store_true", help="fetch articles that are already stored again")
+    crawl.add_argument(
+        "--wait", action="store_true", help="if another crawl is writing the same database, wait for it to end"
+    )
+    crawl.add_argument(
+        "--log-file",
+        metavar="PATH",
+        help="append the log here ('-' for stderr; default: crawl.log beside the database, when not on a terminal)",
+    )
+    crawl.add_argument(
+        "--log-level",
+        type=str.upper,
+        choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+        help="INFO is the default in log files, WARNING on a terminal",
+    )
+    crawl.add_argument("--no-progress", action="store_true", help="no live progress line on the terminal")
     crawl.add_argument(
         "-s",
         "--set",

@@ -96,8 +96,15 @@ def score_file(name: str, predicted: list[Rumour], gold: list[dict]) -> FileScor
     leftovers = []
     for pred in scored:
         key = _row_key(pred.subject, pred.to_club)
-        hit = next((i for i in unmatched_gold if _row_key(live_gold[i].get("subject"), live_gold[i].get("to_club"))
-                    == key and live_gold[i].get("stage") == pred.stage), None)
+        hit = next(
+            (
+                i
+                for i in unmatched_gold
+                if _row_key(live_gold[i].get("subject"), live_gold[i].get("to_club")) == key
+                and live_gold[i].get("stage") == pred.stage
+            ),
+            None,
+        )
         if hit is None:
             leftovers.append(pred)
             continue
@@ -105,8 +112,10 @@ def score_file(name: str, predicted: list[Rumour], gold: list[dict]) -> FileScor
         pairs.append((pred, live_gold[hit]))
     for pred in leftovers:
         key = _row_key(pred.subject, pred.to_club)
-        hit = next((i for i in unmatched_gold
-                    if _row_key(live_gold[i].get("subject"), live_gold[i].get("to_club")) == key), None)
+        hit = next(
+            (i for i in unmatched_gold if _row_key(live_gold[i].get("subject"), live_gold[i].get("to_club")) == key),
+            None,
+        )
         if hit is None:
             if key not in historical_keys:
                 unmatched_pred.append(pred)
@@ -144,8 +153,9 @@ def _read_article(path: Path) -> tuple[str, str | None, str | None, str | None]:
 def evaluate_directory(directory: Path) -> EvalResult:
     files = []
     for gold_path in sorted(directory.glob("*.json")):
-        article_path = next((p for p in (gold_path.with_suffix(".txt"), gold_path.with_suffix(".html"))
-                             if p.exists()), None)
+        article_path = next(
+            (p for p in (gold_path.with_suffix(".txt"), gold_path.with_suffix(".html")) if p.exists()), None
+        )
         if article_path is None:
             continue
         gold = json.loads(gold_path.read_text(encoding="utf-8"))
@@ -157,8 +167,10 @@ def evaluate_directory(directory: Path) -> EvalResult:
 
 def _describe(row: Rumour | dict) -> str:
     get = row.get if isinstance(row, dict) else lambda k: getattr(row, k)
-    return f"{get('subject')} | {get('from_club')} -> {get('to_club')} | {get('kind')} | {get('stage')} | " \
-           f"src={get('source')}"
+    return (
+        f"{get('subject')} | {get('from_club')} -> {get('to_club')} | {get('kind')} | {get('stage')} | "
+        f"src={get('source')}"
+    )
 
 
 def run_eval(directory: str | Path, verbose: bool = False, out: TextIO = sys.stdout) -> int:
@@ -176,16 +188,24 @@ def run_eval(directory: str | Path, verbose: bool = False, out: TextIO = sys.std
         return 2
     if verbose:
         for f in result.files:
-            print(f"{f.name}: tp={f.true_positives} fp={f.false_positives} fn={f.false_negatives} "
-                  f"stage_ok={f.stage_correct}/{f.true_positives}", file=out)
+            print(
+                f"{f.name}: tp={f.true_positives} fp={f.false_positives} fn={f.false_negatives} "
+                f"stage_ok={f.stage_correct}/{f.true_positives}",
+                file=out,
+            )
             for gold in f.misses:
                 print(f"  MISS  {_describe(gold)}", file=out)
             for pred in f.spurious:
                 print(f"  FP    {_describe(pred)}", file=out)
             for pred, gold in f.wrong_stage:
                 print(f"  STAGE predicted {pred.stage}, gold {gold.get('stage')}: {_describe(gold)}", file=out)
-    print(f"files={len(result.files)} tp={result.true_positives} fp={result.false_positives} "
-          f"fn={result.false_negatives}", file=out)
-    print(f"precision={result.precision:.3f} recall={result.recall:.3f} f1={result.f1:.3f} "
-          f"stage_accuracy={result.stage_accuracy:.3f}", file=out)
+    print(
+        f"files={len(result.files)} tp={result.true_positives} fp={result.false_positives} fn={result.false_negatives}",
+        file=out,
+    )
+    print(
+        f"precision={result.precision:.3f} recall={result.recall:.3f} f1={result.f1:.3f} "
+        f"stage_accuracy={result.stage_accuracy:.3f}",
+        file=out,
+    )
     return 0

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import logging
+import os
+from datetime import UTC, datetime
 
+from scrapy import signals
 from scrapy.exceptions import DropItem
 
-from rumourcrawl import store
+from rumourcrawl import dates, store
 from rumourcrawl.extract import ExtractionError, extract_article, extract_rumours
 from rumourcrawl.extract.article import normalise_date
 from rumourcrawl.extract.urls import canonical_url
@@ -30,7 +33,16 @@ class _StatsPipeline:
         self.stats.inc_value("rumourcrawl/skipped")
         self.stats.inc_value(f"rumourcrawl/skipped/{reason}")
         logger.warning("Skipped %s: %s", page.url, message)
+        _note_outcome(self.crawler, page, "skipped", reason)
         raise DropItem(f"{reason}: {message}", log_level="DEBUG")
+
+
+def _note_outcome(crawler, page: CrawledPage, outcome: str, reason: str | None = None) -> None:
+    """Tell the spider how a listed URL ended, so later runs need not fetch it again."""
+    note = getattr(crawler.spider, "note_outcome", None)
+    listed = page.hints.get("listed_url")
+    if note and listed:
+        note(listed, outcome, reason)
 
 
 class CleanPipeline(_StatsPipeline):
@@ -49,9 +61,7 @@ class CleanPipeline(_StatsPipeline):
             )
         except ExtractionError as exc:
             self.skip(page, exc.reason, str(exc))
-        if not article.published and page.hints.get("published"):
-            # The page shows no date, but its feed or sitemap entry did.
-            article.published = normalise_date(str(page.hints["published"]))
+        self._settle_date(page, article)
         if not article.title and page.hints.get("title"):
             article.title = page.hints["title"]
         # One article, one URL: fold www/AMP/mobile variants and tracking parameters.
@@ -59,6 +69,28 @@ class CleanPipeline(_StatsPipeline):
         page.article = article
         self.stats.inc_value("rumourcrawl/articles_extracted")
         return page
+
+    def _settle_date(self, page: CrawledPage, article) -> None:
+        """Distrust a future date; else use the feed's date, then a relative one ("2 hours ago"); count each case."""
+        if dates.is_future(article.published):
+            self.stats.inc_value("rumourcrawl/dates/future")
+            logger.warning(
+                "Date in the future on %s (%s): not used as its publication date", page.url, article.published
+            )
+            article.published = None
+        if not article.published and page.hints.get("published"):
+            # The page shows no date, but its feed or sitemap entry did.
+            hinted = normalise_date(str(page.hints["published"]))
+            article.published = None if dates.is_future(hinted) else hinted
+            if article.published:
+                self.stats.inc_value("rumourcrawl/dates/from_listing")
+        if not article.published and (relative := dates.relative_date(page.body, datetime.now(UTC))):
+            article.published = relative[1]
+            self.stats.inc_value("rumourcrawl/dates/relative")
+            logger.info("Relative date %r on %s taken as %s", relative[0], page.url, relative[1])
+        if not article.published:
+            self.stats.inc_value("rumourcrawl/dates/missing")
+            logger.warning("No publication date on %s: stored without one", page.url)
 
 
 class RumourPipeline(_StatsPipeline):
@@ -89,6 +121,7 @@ class DedupePipeline(_StatsPipeline):
         url = page.article.url
         if url in self.seen:
             self.stats.inc_value("rumourcrawl/duplicates/url")
+            _note_outcome(self.crawler, page, "stored", "duplicate")
             raise DropItem(f"duplicate of {url} already stored in this run", log_level="DEBUG")
         self.seen.add(url)
         return page
@@ -102,11 +135,14 @@ class StorePipeline(_StatsPipeline):
         self.db = store.open_db(self.db_path)
         self.keep_html = self.crawler.settings.getbool("RUMOURCRAWL_STORE_HTML")
         self.started = store.utc_now()
+        self.run_id = store.start_crawl_run(self.db, self.crawler.spider.name, self.started, os.getpid())
         logger.info("Storing articles in %s", self.db_path)
 
     def process_item(self, page: CrawledPage):
         html = page.body if self.keep_html else None
         page.is_new = store.save_article(self.db, page.article, site=page.site, html=html)
+        if page.hints.get("listed_url") not in (page.article.url, page.article.fetched_url):
+            _note_outcome(self.crawler, page, "stored", "redirected")  # known under the listed URL too
         # A copy of an article stored before keeps no rumours of its own (see store.save_article).
         is_copy = self.db["articles"].get(page.article.url)["duplicate_of"] is not None
         if is_copy:
@@ -115,19 +151,27 @@ class StorePipeline(_StatsPipeline):
         self.stats.inc_value("rumourcrawl/rumours_stored", 0 if is_copy else len(page.article.rumours))
         return page
 
-    def close_spider(self):
+    @classmethod
+    def from_crawler(cls, crawler):
+        pipeline = cls(crawler)
+        # The run's row is finished on spider_closed, the first moment the finish reason is known.
+        crawler.signals.connect(pipeline.finish_run, signal=signals.spider_closed)
+        return pipeline
+
+    def finish_run(self, spider, reason):
         # Stories span articles, so they are rebuilt once the run's articles are all stored.
         story_counts = store.refresh_stories(self.db)
         self.stats.set_value("rumourcrawl/stories", story_counts["stories"])
         self.stats.set_value("rumourcrawl/stories_new", story_counts["stories_new"])
         stats = self.stats.get_stats()
-        store.record_crawl_run(
+        store.finish_crawl_run(
             self.db,
+            self.run_id,
             {
                 "spider": self.crawler.spider.name,
                 "started": self.started,
                 "finished": store.utc_now(),
-                "finish_reason": stats.get("finish_reason"),
+                "finish_reason": reason,
                 "pages": stats.get("response_received_count", 0),
                 "articles_new": stats.get("rumourcrawl/articles_new", 0),
                 "articles_updated": stats.get("rumourcrawl/articles_updated", 0),

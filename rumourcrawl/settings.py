@@ -17,9 +17,21 @@ RUMOURCRAWL_REFETCH = False
 RUMOURCRAWL_STORE_HTML = False
 # At most this many article pages per site per run (0 = no cap).
 RUMOURCRAWL_MAX_ARTICLES = 500
+# A listed URL that gave no article (not an article page, 404/410, too large…) is tried again
+# only after this many days (0: every run), so a busy feed does not cost the same dead requests every run.
+RUMOURCRAWL_RECHECK_DAYS = 7
 
+# The spider rebuilds this from RUMOURCRAWL_CONTACT when that is overridden (unless USER_AGENT is, too).
 USER_AGENT = f"rumourcrawl/{__version__} (football transfer-news research crawler; +{RUMOURCRAWL_CONTACT})"
 ROBOTSTXT_OBEY = True
+# The token site owners write in robots.txt to address this crawler.
+ROBOTSTXT_USER_AGENT = "rumourcrawl"
+# Where interrupted crawls keep their queue (Scrapy's JOBDIR, one folder per spider); empty = "jobs"
+# beside the database. A crawl stopped cleanly (Ctrl-C, SIGTERM) resumes from it on the next run.
+RUMOURCRAWL_JOBS_DIR = ""
+RUMOURCRAWL_RESUME = True
+# A server's Retry-After (429/503) slows the site down by at most this many seconds between requests.
+RUMOURCRAWL_RETRY_AFTER_MAX = 120
 
 CONCURRENT_REQUESTS = 8
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
@@ -37,6 +49,19 @@ RETRY_TIMES = 2
 REDIRECT_MAX_TIMES = 5
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False  # an unattended crawler opens no listening ports
+
+DOWNLOADER_MIDDLEWARES = {
+    # On responses, higher numbers run first: each sees the response before the Scrapy middleware
+    # whose silence it fixes (redirect 600, HTTP compression 590, retry 550).
+    "rumourcrawl.middlewares.RedirectLoopMiddleware": 650,
+    "rumourcrawl.middlewares.TruncatedGzipMiddleware": 595,
+    "rumourcrawl.middlewares.RetryAfterMiddleware": 560,
+}
+
+# A live progress line on the terminal; `rumourcrawl crawl` turns it on when stderr is a terminal.
+RUMOURCRAWL_PROGRESS = False
+EXTENSIONS = {"rumourcrawl.extensions.ProgressLine": 500}
 
 ITEM_PIPELINES = {
     "rumourcrawl.pipelines.CleanPipeline": 100,

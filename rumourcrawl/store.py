@@ -8,18 +8,21 @@ Tables (see data/metadata.yml for what Datasette shows):
 - stories    one row per person + destination across all articles, rebuilt from the rumours
 - people, clubs  everyone and every club that a story names
 - crawl_runs one row per crawl, with its counts
+- feed_state one row per feed, sitemap or section URL: its validators (ETag, Last-Modified) for conditional GET
+- listed_urls article URLs from listings that gave no article of their own (redirected, skipped, gone)
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import zlib
 from array import array
 from collections import Counter
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -34,7 +37,7 @@ from rumourcrawl.extract.urls import canonical_url
 STAGE_RANK = {stage: rank for rank, stage in enumerate(STAGES)}
 
 # Bump when a migration is added to MIGRATIONS; PRAGMA user_version records what a file has.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 ARTICLE_COLUMNS = {
     "url": str,
@@ -198,7 +201,32 @@ def _migrate_2(db: sqlite_utils.Database) -> None:
     db["rumours"].enable_fts(["evidence"], create_triggers=True, tokenize="porter")
 
 
-MIGRATIONS = {1: _migrate_1, 2: _migrate_2}
+FEED_STATE_COLUMNS = {
+    "url": str,
+    "etag": str,
+    "last_modified": str,
+    "checked": str,  # when the validators were last confirmed (a full fetch or a 304)
+    "changed": str,  # when the feed last answered with a full body
+}
+
+
+# Article URLs listed by feeds whose fetch ended for good without being an article's own URL:
+# redirects to a stored article, non-articles, 404/410. Not fetched again until RECHECK days pass.
+LISTED_URL_COLUMNS = {
+    "url": str,
+    "outcome": str,  # "stored" (under another URL), "skipped" or "failed"
+    "reason": str,
+    "checked": str,
+}
+
+
+def _migrate_3(db: sqlite_utils.Database) -> None:
+    # Idempotent, so it is safe whatever migration 2 turns out to do.
+    db["feed_state"].create(FEED_STATE_COLUMNS, pk="url", if_not_exists=True)
+    db["listed_urls"].create(LISTED_URL_COLUMNS, pk="url", if_not_exists=True)
+
+
+MIGRATIONS = {1: _migrate_1, 2: _migrate_2, 3: _migrate_3}
 
 
 def open_db(path: str | Path) -> sqlite_utils.Database:
@@ -224,21 +252,6 @@ def migrate(db: sqlite_utils.Database) -> None:
         with db.atomic():
             MIGRATIONS[version](db)
             db.execute(f"PRAGMA user_version = {version}")
-
-
-def known_urls(path: str | Path) -> set[str]:
-    """Every URL under which a stored article was found or is known, for incremental crawls."""
-    if not Path(path).exists():
-        return set()
-    db = open_db(path)
-    try:
-        rows = db.execute("SELECT url, fetched_url FROM articles").fetchall()
-    finally:
-        db.close()
-    return {url for row in rows for url in row if url}
-
-
-# ---- outlets ------------------------------------------------------------------------------
 
 
 def _domain(url: str | None) -> str | None:
@@ -376,6 +389,128 @@ def _merge_repeated_claims(rows: list[dict]) -> list[dict]:
             if kept.get(field) is None and row.get(field) is not None:
                 kept[field] = row[field]
     return list(merged.values())
+
+
+def stored_articles(path: str | Path) -> dict[str, str]:
+    """URL (canonical or fetched) → when it was last fetched, for incremental crawls."""
+    if not Path(path).exists():
+        return {}
+    db = open_db(path)
+    try:
+        rows = db.execute("SELECT url, fetched_url, last_fetched FROM articles").fetchall()
+    finally:
+        db.close()
+    known: dict[str, str] = {}
+    for url, fetched_url, last_fetched in rows:
+        for key in (url, fetched_url):
+            if key:
+                known[key] = last_fetched or ""
+    return known
+
+
+def feed_validators(path: str | Path) -> dict[str, dict]:
+    """Feed URL → {"etag", "last_modified"} saved by the last complete crawl of that feed."""
+    if not Path(path).exists():
+        return {}
+    db = open_db(path)
+    try:
+        return {
+            row["url"]: {"etag": row["etag"], "last_modified": row["last_modified"]}
+            for row in db.query("SELECT url, etag, last_modified FROM feed_state")
+        }
+    finally:
+        db.close()
+
+
+def save_feed_states(db: sqlite_utils.Database, fetched: dict[str, dict], incomplete: Iterable[str] = ()) -> None:
+    """Record validators of feeds fully crawled; forget those of feeds whose articles were not all fetched.
+
+    `fetched` maps feed URL → {"etag", "last_modified", "modified": bool}. A feed in `incomplete` must be
+    fetched in full next time (a 304 would hide the articles that failed), so its validators go.
+    """
+    now = utc_now()
+    incomplete = set(incomplete)
+    with db.atomic():
+        for url in incomplete:
+            db.execute("DELETE FROM feed_state WHERE url = ?", [url])
+        for url, state in fetched.items():
+            if url in incomplete:
+                continue
+            existing = db.execute("SELECT changed FROM feed_state WHERE url = ?", [url]).fetchone()
+            row = {"url": url, "checked": now, "changed": now if state.get("modified") else (existing or [None])[0]}
+            if state.get("modified"):
+                row |= {"etag": state.get("etag"), "last_modified": state.get("last_modified")}
+            if state.get("modified") or existing:
+                db["feed_state"].upsert(row, pk="url")
+
+
+def listed_urls(path: str | Path, recheck_after: timedelta) -> dict[str, tuple[str, str]]:
+    """Listed URL → (outcome, checked) for URLs not worth fetching again yet."""
+    if not Path(path).exists():
+        return {}
+    cutoff = (datetime.now(UTC) - recheck_after).replace(microsecond=0).isoformat()
+    if recheck_after <= timedelta(0):
+        cutoff = "9999"  # 0 days: always try them again
+    db = open_db(path)
+    try:
+        rows = db.execute(
+            "SELECT url, outcome, checked FROM listed_urls WHERE outcome = 'stored' OR checked >= ?", [cutoff]
+        ).fetchall()
+    finally:
+        db.close()
+    return {url: (outcome, checked) for url, outcome, checked in rows}
+
+
+def save_listed_urls(db: sqlite_utils.Database, outcomes: dict[str, tuple[str, str]]) -> None:
+    """Record listed URL → (outcome, reason) at the end of a run."""
+    now = utc_now()
+    rows = [{"url": url, "outcome": o, "reason": r, "checked": now} for url, (o, r) in outcomes.items()]
+    with db.atomic():
+        db["listed_urls"].upsert_all(rows, pk="url")
+
+
+def start_crawl_run(db: sqlite_utils.Database, spider: str, started: str, pid: int) -> int:
+    """Insert the run's row at once, so a run killed before its end still leaves a trace."""
+    with db.atomic():
+        # A "running" row whose process is gone was killed (SIGKILL, power cut): say so.
+        for run_id, stats in db.execute(
+            "SELECT id, stats FROM crawl_runs WHERE spider = ? AND finish_reason = 'running'", [spider]
+        ).fetchall():
+            other_pid = (json.loads(stats or "{}") or {}).get("pid")
+            if other_pid != pid and not _process_alive(other_pid):
+                db.execute("UPDATE crawl_runs SET finish_reason = 'killed' WHERE id = ?", [run_id])
+        return (
+            db["crawl_runs"]
+            .insert(
+                {"spider": spider, "started": started, "finish_reason": "running", "stats": json.dumps({"pid": pid})},
+                pk="id",
+            )
+            .last_pk
+        )
+
+
+def _process_alive(pid) -> bool:
+    if not isinstance(pid, int) or pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def finish_crawl_run(db: sqlite_utils.Database, run_id: int, run: dict) -> None:
+    row = {
+        key: value
+        for key, value in run.items()
+        if (key in CRAWL_RUN_COLUMNS or key in CRAWL_RUN_STORY_COLUMNS) and key != "id"
+    }
+    if isinstance(row.get("stats"), dict):
+        row["stats"] = json.dumps(row["stats"], default=str, sort_keys=True)
+    with db.atomic():
+        db["crawl_runs"].update(run_id, row)
 
 
 def _rumour_rows(article: Article) -> list[dict]:
@@ -705,14 +840,6 @@ def _delete_missing(db: sqlite_utils.Database, table: str, pk: str, keep: dict) 
     for (key,) in db.execute(f"SELECT {pk} FROM {table}").fetchall():
         if key not in keep:
             db.execute(f"DELETE FROM {table} WHERE {pk} = ?", [key])
-
-
-def record_crawl_run(db: sqlite_utils.Database, run: dict) -> int:
-    row = {key: value for key, value in run.items() if key in CRAWL_RUN_COLUMNS or key in CRAWL_RUN_STORY_COLUMNS}
-    if isinstance(row.get("stats"), dict):
-        row["stats"] = json.dumps(row["stats"], default=str, sort_keys=True)
-    with db.atomic():
-        return db["crawl_runs"].insert(row, pk="id").last_pk
 
 
 def counts(path: str | Path) -> dict[str, int]:

@@ -48,6 +48,19 @@ def run_cli(*args: str, cwd: Path | None = None, timeout: float = 300) -> subpro
     )
 
 
+def start_cli(*args: str) -> subprocess.Popen:
+    """Start `rumourcrawl ARGS…` in the background (to kill it, or to overlap it with another run)."""
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    return subprocess.Popen(
+        [sys.executable, "-m", "rumourcrawl", *args],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
 def run_scrapy(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
     """Run `scrapy ARGS…` in the project folder (where scrapy.cfg is)."""
     return subprocess.run(

@@ -11,6 +11,11 @@ def _articles(db_path):
     return {row["url"]: row for row in sqlite_utils.Database(db_path)["articles"].rows}
 
 
+def _log(db_path):
+    """Not on a terminal, `rumourcrawl crawl` logs to crawl.log beside the database."""
+    return (db_path.parent / "crawl.log").read_text(encoding="utf-8")
+
+
 def test_feed_crawl_stores_articles_and_is_incremental(demo_server, tmp_path):
     db = tmp_path / "rumours.db"
     first = run_cli("crawl", "--feed", demo_server.url("rss.xml"), "--db", str(db), *FAST)
@@ -25,14 +30,21 @@ def test_feed_crawl_stores_articles_and_is_incremental(demo_server, tmp_path):
     assert seed["fetched_url"] == demo_server.url("news/klopp-real-madrid-haaland-perez-exits.html")
     assert "8 articles stored" in first.stdout
 
-    # Second run: every listed URL is stored already, so no article page is fetched again.
+    # Second run: the feed is unchanged (a conditional GET answered 304), so no article page is fetched.
     before = len(demo_server.paths_requested())
     second = run_cli("crawl", "--feed", demo_server.url("rss.xml"), "--db", str(db), *FAST)
     assert second.returncode == 0, second.stderr
     fetched = demo_server.paths_requested()[before:]
     assert not [p for p in fetched if p.startswith("/news/")], fetched
     assert len(_articles(db)) == 8
-    assert last_run_stats(db)["stats"]["rumourcrawl/already_stored"] == 8
+    assert last_run_stats(db)["stats"]["rumourcrawl/feeds_not_modified"] == 1
+    assert "1 unchanged listings" in second.stdout
+    assert second.stderr == ""  # cron mails whatever reaches stderr: a healthy run says nothing there
+
+    # With --refetch the feed is fetched in full; every listed article is fetched again.
+    third = run_cli("crawl", "--refetch", "--feed", demo_server.url("rss.xml"), "--db", str(db), *FAST)
+    assert third.returncode == 0, third.stderr
+    assert last_run_stats(db)["articles_updated"] == 8
 
 
 def test_refetch_updates_rows_in_place(demo_server, tmp_path):
@@ -73,8 +85,9 @@ def test_sitemap_and_section_crawl_counts_every_bad_page(demo_server, tmp_path):
     assert stats["rumourcrawl/errors/http_500"] == 1
     assert stats["rumourcrawl/errors/http_410"] == 1
     # Logged, each with its reason.
-    assert "Skipped" in result.stderr and "empty page" in result.stderr
-    assert "HTTP 500" in result.stderr
+    log = _log(db)
+    assert "Skipped" in log and "empty page" in log
+    assert "HTTP 500" in log
     # robots.txt disallows /private/: never fetched, never stored.
     assert "/private/secret-transfer-list.html" not in demo_server.paths_requested()
     assert not any("secret" in u for u in articles)
@@ -112,7 +125,8 @@ def test_malformed_feed_fails_the_crawl_clearly(fixture_server, tmp_path):
     db = tmp_path / "rumours.db"
     result = run_cli("crawl", "--feed", fixture_server.url("feeds/malformed.rss"), "--db", str(db), *FAST)
     assert result.returncode == 1
-    assert "unreadable feed" in result.stderr
+    assert "unreadable feed" in _log(db)
+    assert "news failed" in result.stderr  # the one line cron mails
     assert "1 errors" in result.stdout
     assert sqlite_utils.Database(db)["articles"].count == 0
     assert last_run_stats(db)["stats"]["rumourcrawl/errors/feed_malformed"] == 1

@@ -1,6 +1,7 @@
 import sqlite3
 
 import pytest
+import sqlite_utils
 
 from rumourcrawl import store
 from rumourcrawl.extract.models import Article, Rumour
@@ -63,15 +64,16 @@ def test_rumour_rows_need_their_article(tmp_path):
         db["rumours"].insert({"article_url": "https://nowhere.example/x", "subject": "Nobody"})
 
 
-def test_known_urls_include_fetched_and_canonical(tmp_path):
+def test_stored_articles_know_fetched_and_canonical_urls(tmp_path):
     path = tmp_path / "r.db"
-    assert store.known_urls(path) == set()
+    assert store.stored_articles(path) == {}
     db = store.open_db(path)
     store.save_article(db, _article(fetched_url="http://127.0.0.1:9/news/haaland.html"))
+    last_fetched = db["articles"].get("https://football365.com/news/haaland")["last_fetched"]
     db.close()
-    assert store.known_urls(path) == {
-        "https://football365.com/news/haaland",
-        "http://127.0.0.1:9/news/haaland.html",
+    assert store.stored_articles(path) == {
+        "https://football365.com/news/haaland": last_fetched,
+        "http://127.0.0.1:9/news/haaland.html": last_fetched,
     }
 
 
@@ -80,3 +82,32 @@ def test_newer_schema_is_refused(tmp_path):
     store.open_db(path).execute(f"PRAGMA user_version = {store.SCHEMA_VERSION + 1}")
     with pytest.raises(RuntimeError, match="newer rumourcrawl"):
         store.open_db(path)
+
+
+def test_a_version_1_file_is_migrated_in_place(tmp_path):
+    path = tmp_path / "old.db"
+    old = sqlite_utils.Database(path)
+    store._migrate_1(old)
+    old.execute("PRAGMA user_version = 1")
+    old["articles"].insert({"url": "https://example.com/a", "text": "kept"})
+    old.close()
+    db = store.open_db(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION
+    assert {"feed_state", "listed_urls"} <= set(db.table_names())
+    assert db["articles"].get("https://example.com/a")["text"] == "kept"
+
+
+def test_feed_validators_are_kept_only_for_complete_feeds(tmp_path):
+    path = tmp_path / "r.db"
+    db = store.open_db(path)
+    fetched = {
+        "https://e.com/rss": {"modified": True, "etag": '"v1"', "last_modified": "Mon, 02 Mar 2026 08:00:00 GMT"},
+        "https://e.com/sitemap.xml": {"modified": True, "etag": '"s1"', "last_modified": None},
+    }
+    store.save_feed_states(db, fetched)
+    assert store.feed_validators(path)["https://e.com/rss"]["etag"] == '"v1"'
+    # A 304 keeps the validators; an incomplete feed loses them, so the next run reads it in full.
+    store.save_feed_states(db, {"https://e.com/rss": {"modified": False}}, incomplete=["https://e.com/sitemap.xml"])
+    assert store.feed_validators(path) == {
+        "https://e.com/rss": {"etag": '"v1"', "last_modified": "Mon, 02 Mar 2026 08:00:00 GMT"}
+    }

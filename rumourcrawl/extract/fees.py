@@ -6,22 +6,34 @@ import re
 
 CURRENCY_SYMBOLS = {"£": "GBP", "€": "EUR", "$": "USD", "us$": "USD"}
 CURRENCY_WORDS = {
-    "pounds": "GBP", "pound": "GBP", "sterling": "GBP", "gbp": "GBP",
-    "euros": "EUR", "euro": "EUR", "eur": "EUR",
-    "dollars": "USD", "dollar": "USD", "usd": "USD",
+    "pounds": "GBP",
+    "pound": "GBP",
+    "sterling": "GBP",
+    "gbp": "GBP",
+    "euros": "EUR",
+    "euro": "EUR",
+    "eur": "EUR",
+    "dollars": "USD",
+    "dollar": "USD",
+    "usd": "USD",
 }
 MULTIPLIERS = {
-    "m": 1_000_000, "mn": 1_000_000, "mil": 1_000_000, "million": 1_000_000, "millions": 1_000_000,
-    "bn": 1_000_000_000, "b": 1_000_000_000, "billion": 1_000_000_000,
-    "k": 1_000, "thousand": 1_000,
+    "m": 1_000_000,
+    "mn": 1_000_000,
+    "mil": 1_000_000,
+    "million": 1_000_000,
+    "millions": 1_000_000,
+    "bn": 1_000_000_000,
+    "b": 1_000_000_000,
+    "billion": 1_000_000_000,
+    "k": 1_000,
+    "thousand": 1_000,
 }
 
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _MULT = r"(?:million|millions|billion|thousand|mil|mn|bn|m|k|b)\b"
 # "£8m", "€30 million", "US$10m", "£150,000"
-SYMBOL_FEE_RE = re.compile(
-    rf"(?P<symbol>US\$|[£€$])\s?(?P<number>{_NUMBER})\s?(?P<mult>{_MULT})?", re.IGNORECASE
-)
+SYMBOL_FEE_RE = re.compile(rf"(?P<symbol>US\$|[£€$])\s?(?P<number>{_NUMBER})\s?(?P<mult>{_MULT})?", re.IGNORECASE)
 # "30 million euros", "8m pounds", "25m EUR"
 WORD_FEE_RE = re.compile(
     rf"\b(?P<number>{_NUMBER})\s?(?P<mult>{_MULT})?\s?(?P<word>pounds|pound|sterling|euros|euro|dollars|"

@@ -20,15 +20,98 @@ JOIN_GAP_RE = re.compile(r"[\s.'’&\-]{1,4}")
 
 # Single-word aliases that are ordinary English words or first names far more often than clubs.
 AMBIGUOUS_SINGLE_ALIASES = {
-    "city", "united", "athletic", "town", "county", "rovers", "wanderers", "albion", "union", "national",
-    "olympic", "sporting", "racing", "real", "royal", "star", "stars", "well", "dale", "gas", "wednesday",
-    "paris", "victoria", "alliance", "academy", "central", "south", "north", "east", "west", "liberty",
-    "spartans", "rangers fc", "international", "olympia", "santos", "nacional", "independiente",
-    "the", "club", "football", "fc", "ac", "as", "sc", "reading", "harrow", "march", "may", "june", "august",
-    "hope", "faith", "grace", "unity", "progress", "victory", "triumph", "deal", "talks", "premier", "league",
-    "cup", "sport", "sports", "stadium", "park", "arena", "dynamo", "torpedo", "lokomotiv", "spartak",
-    "juniors", "boys", "young", "old", "new", "mark", "jordan", "jamie", "luis", "rio", "cole", "will",
-    "bury", "clyde", "hamilton", "stirling", "wigan", "preston", "barnet", "derby",
+    "city",
+    "united",
+    "athletic",
+    "town",
+    "county",
+    "rovers",
+    "wanderers",
+    "albion",
+    "union",
+    "national",
+    "olympic",
+    "sporting",
+    "racing",
+    "real",
+    "royal",
+    "star",
+    "stars",
+    "well",
+    "dale",
+    "gas",
+    "wednesday",
+    "paris",
+    "victoria",
+    "alliance",
+    "academy",
+    "central",
+    "south",
+    "north",
+    "east",
+    "west",
+    "liberty",
+    "spartans",
+    "rangers fc",
+    "international",
+    "olympia",
+    "santos",
+    "nacional",
+    "independiente",
+    "the",
+    "club",
+    "football",
+    "fc",
+    "ac",
+    "as",
+    "sc",
+    "reading",
+    "harrow",
+    "march",
+    "may",
+    "june",
+    "august",
+    "hope",
+    "faith",
+    "grace",
+    "unity",
+    "progress",
+    "victory",
+    "triumph",
+    "deal",
+    "talks",
+    "premier",
+    "league",
+    "cup",
+    "sport",
+    "sports",
+    "stadium",
+    "park",
+    "arena",
+    "dynamo",
+    "torpedo",
+    "lokomotiv",
+    "spartak",
+    "juniors",
+    "boys",
+    "young",
+    "old",
+    "new",
+    "mark",
+    "jordan",
+    "jamie",
+    "luis",
+    "rio",
+    "cole",
+    "will",
+    "bury",
+    "clyde",
+    "hamilton",
+    "stirling",
+    "wigan",
+    "preston",
+    "barnet",
+    "derby",
 }
 # Words that look like the first word of a club name but here mark a national side or a non-club.
 NOT_CLUB_AFTER = {"national", "under", "u21", "u19", "women", "ladies", "reserves"}
@@ -99,9 +182,9 @@ class Gazetteer:
                 continue
             self.club_country[canonical] = country
             self._add_alias(canonical, canonical, "name")
-            for alias in (row[2].split("|") if len(row) > 2 and row[2] else []):
+            for alias in row[2].split("|") if len(row) > 2 and row[2] else []:
                 self._add_alias(alias, canonical, "name")
-            for venue in (row[3].split("|") if len(row) > 3 and row[3] else []):
+            for venue in row[3].split("|") if len(row) > 3 and row[3] else []:
                 self._add_alias(venue, canonical, "venue")
         # A club's own canonical name beats another club's alias ("Arsenal" is Arsenal, not Arsenal Tula).
         for canonical in self.club_country:
@@ -186,8 +269,11 @@ class Gazetteer:
             following_raw = text[end : end + 20]
             following = following_raw.lstrip().split(" ", 1)[0].casefold()
             looks_like_first_name = (
-                j == i and alias_type == "name" and re.match(r"^ [A-Z][a-z]", following_raw) is not None
-                and canonical != text[start:end] and aliases.get((following,)) is None
+                j == i
+                and alias_type == "name"
+                and re.match(r"^ [A-Z][a-z]", following_raw) is not None
+                and canonical != text[start:end]
+                and aliases.get((following,)) is None
             )
             if following in NOT_CLUB_AFTER or looks_like_first_name:
                 i = j + 1

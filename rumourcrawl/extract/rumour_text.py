@@ -109,7 +109,7 @@ def segment(text: str) -> list[Sentence]:
     sentences: list[Sentence] = []
     quote_open = False
     for p_index, paragraph in enumerate(split_paragraphs(normalise_text(text))):
-        continuing = quote_open and paragraph[:1] in "\"“"
+        continuing = quote_open and paragraph[:1] in '"“'
         mask, quote_open = _quote_mask(paragraph, continuing)
         for s, e in split_sentences(paragraph):
             while s < e and paragraph[s].isspace():

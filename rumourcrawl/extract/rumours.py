@@ -27,60 +27,147 @@ from .rumour_text import SPEECH_VERB_RE, SPEECH_VERBS, Sentence, segment
 # ---------------------------------------------------------------------------------------------
 STAGE_CUES: dict[str, list[str]] = {
     "speculation": [
-        r"link(?:ed|ing|s)?\b", r"tipped", r"speculation", r"rumou?r(?:s|ed)?", r"touted", r"earmarked",
-        r"possible destination", r"favourites? (?:to|for)", r"could (?:join|move|sign|leave|return|head)",
-        r"(?:a|the) (?:move|switch|transfer) (?:to|away)", r"talk of a (?:move|switch|return)",
-        r"(?:move|switch) (?:to|away from)", r"considering (?:a|his) future", r"seek a move",
+        r"link(?:ed|ing|s)?\b",
+        r"tipped",
+        r"speculation",
+        r"rumou?r(?:s|ed)?",
+        r"touted",
+        r"earmarked",
+        r"possible destination",
+        r"favourites? (?:to|for)",
+        r"could (?:join|move|sign|leave|return|head)",
+        r"(?:a|the) (?:move|switch|transfer) (?:to|away)",
+        r"talk of a (?:move|switch|return)",
+        r"(?:move|switch) (?:to|away from)",
+        r"considering (?:a|his) future",
+        r"seek a move",
     ],
     "interest": [
-        r"wants?\b(?! to stay)", r"wanted\b", r"keen\b", r"interest(?:ed)?\b", r"eye(?:s|ing|d)?\b",
-        r"track(?:s|ing|ed)?\b", r"monitor(?:s|ing|ed)?\b", r"target(?:s|ing|ed)?\b", r"chas(?:e|es|ed|ing)\b",
-        r"(?:in|joined|join|joins|enter(?:ed|s)?) the race", r"race (?:to sign|for)", r"line(?:d|s)? up",
-        r"turn (?:his|their|its) attentions? to", r"pursu(?:e|es|ed|ing|it)\b", r"view(?:s)? (?:him|her) as",
-        r"shortlist(?:ed)?", r"would like to (?:sign|bring|play for|join)", r"admire(?:s|d)? ", r"plot(?:s|ting)?\b",
-        r"consider(?:s|ing)? (?:a move|an approach|a bid|signing)", r"hop(?:e|es|ing) to sign",
-        r"want(?:s)? to (?:sign|bring|play|join|return)", r"delighted to join", r"dream (?:move|of playing)",
+        r"wants?\b(?! to stay)",
+        r"wanted\b",
+        r"keen\b",
+        r"interest(?:ed)?\b",
+        r"eye(?:s|ing|d)?\b",
+        r"track(?:s|ing|ed)?\b",
+        r"monitor(?:s|ing|ed)?\b",
+        r"target(?:s|ing|ed)?\b",
+        r"chas(?:e|es|ed|ing)\b",
+        r"(?:in|joined|join|joins|enter(?:ed|s)?) the race",
+        r"race (?:to sign|for)",
+        r"line(?:d|s)? up",
+        r"turn (?:his|their|its) attentions? to",
+        r"pursu(?:e|es|ed|ing|it)\b",
+        r"view(?:s)? (?:him|her) as",
+        r"shortlist(?:ed)?",
+        r"would like to (?:sign|bring|play for|join)",
+        r"admire(?:s|d)? ",
+        r"plot(?:s|ting)?\b",
+        r"consider(?:s|ing)? (?:a move|an approach|a bid|signing)",
+        r"hop(?:e|es|ing) to sign",
+        r"want(?:s)? to (?:sign|bring|play|join|return)",
+        r"delighted to join",
+        r"dream (?:move|of playing)",
     ],
     "talks": [
-        r"talks?\b(?! of)", r"talking to", r"negotiat\w+", r"approach(?:ed|es)?\b", r"discussions?",
-        r"(?:in|en)quir(?:y|ies)", r"in dialogue", r"held (?:a )?meeting", r"contact(?:ed)? with",
+        r"talks?\b(?! of)",
+        r"talking to",
+        r"negotiat\w+",
+        r"approach(?:ed|es)?\b",
+        r"discussions?",
+        r"(?:in|en)quir(?:y|ies)",
+        r"in dialogue",
+        r"held (?:a )?meeting",
+        r"contact(?:ed)? with",
     ],
     "bid": [
         r"bids?\b(?! (?:for|to win) (?:the |a )?(?:\w+ )*(?:glory|title|league|cup|trophy|promotion|survival|"
-        r"silverware|honours|crown|place|european|champions|premier|top))", r"bidding\b(?! war)", r"offers?\b",
-        r"offered\b", r"submit(?:s|ted)?\b", r"tabled\b",
-        r"proposals?\b", r"launch(?:es|ed)? (?:a|an)\b", r"made an? (?:offer|bid)",
+        r"silverware|honours|crown|place|european|champions|premier|top))",
+        r"bidding\b(?! war)",
+        r"offers?\b",
+        r"offered\b",
+        r"submit(?:s|ted)?\b",
+        r"tabled\b",
+        r"proposals?\b",
+        r"launch(?:es|ed)? (?:a|an)\b",
+        r"made an? (?:offer|bid)",
     ],
     "agreed": [
-        r"agree(?:d|s|ment|ing)?\b", r"poised\b", r"set to (?:join|sign|complete|move|loan|seal|leave|become|be|take|"
-        r"return|replace|succeed)", r"clos(?:e|ing|er) (?:in )?(?:on|to)\b", r"here we go", r"medical\b",
-        r"on the verge", r"personal terms", r"will (?:all )?(?:leave|join|depart|sign)\b",
-        r"on (?:his|her|their) way (?:to|from|out)", r"expected to (?:join|sign|complete|leave|be appointed)",
-        r"nearing\b", r"(?:deal|fee|terms) (?:is |has been )?(?:in place|struck|done)", r"subject to (?:a|him|her)",
-        r"green light", r"approv(?:ed|es|ing)\b",
+        r"agree(?:d|s|ment|ing)?\b",
+        r"poised\b",
+        r"set to (?:join|sign|complete|move|loan|seal|leave|become|be|take|"
+        r"return|replace|succeed)",
+        r"clos(?:e|ing|er) (?:in )?(?:on|to)\b",
+        r"here we go",
+        r"medical\b",
+        r"on the verge",
+        r"personal terms",
+        r"will (?:all )?(?:leave|join|depart|sign)\b",
+        r"on (?:his|her|their) way (?:to|from|out)",
+        r"expected to (?:join|sign|complete|leave|be appointed)",
+        r"nearing\b",
+        r"(?:deal|fee|terms) (?:is |has been )?(?:in place|struck|done)",
+        r"subject to (?:a|him|her)",
+        r"green light",
+        r"approv(?:ed|es|ing)\b",
     ],
     "done": [
-        r"(?:has|have|had) signed\b", r"signed (?:for|with|a|an|on)\b", r"signs\b", r"complete[ds]\b",
-        r"completion\b", r"joined\b(?! the race)", r"appointed\b", r"sealed\b", r"unveiled\b",
-        r"resign(?:ed|s)\b", r"sacked\b", r"(?:has been|was|were|been) loaned\b", r"put pen to paper",
-        r"(?:put|placed|is) in (?:temporary |caretaker |interim )?charge", r"(?:has|have) left\b",
-        r"confirmed (?:as|the (?:signing|appointment|arrival|departure))", r"officially\b",
-        r"announced (?:the|his|her) (?:signing|arrival|appointment|departure)", r"took over\b",
-        r"deals? (?:were|was|has been) (?:sorted|completed|finalised)", r"\bextension\b", r"contract extension",
+        r"(?:has|have|had) signed\b",
+        r"signed (?:for|with|a|an|on)\b",
+        r"signs\b",
+        r"complete[ds]\b",
+        r"completion\b",
+        r"joined\b(?! the race)",
+        r"appointed\b",
+        r"sealed\b",
+        r"unveiled\b",
+        r"resign(?:ed|s)\b",
+        r"sacked\b",
+        r"(?:has been|was|were|been) loaned\b",
+        r"put pen to paper",
+        r"(?:put|placed|is) in (?:temporary |caretaker |interim )?charge",
+        r"(?:has|have) left\b",
+        r"confirmed (?:as|the (?:signing|appointment|arrival|departure))",
+        r"officially\b",
+        r"announced (?:the|his|her) (?:signing|arrival|appointment|departure)",
+        r"took over\b",
+        r"deals? (?:were|was|has been) (?:sorted|completed|finalised)",
+        r"\bextension\b",
+        r"contract extension",
     ],
     "denied": [
-        r"den(?:y|ies|ied)\b", r"rul(?:e|ed|es|ing) out\b", r"no (?:contact|dealings|bids?|offers?|approach|truth|"
-        r"foundation|intention|plans?|interest)\b", r"nothing advanced", r"nothing (?:concrete|to it)",
+        r"den(?:y|ies|ied)\b",
+        r"rul(?:e|ed|es|ing) out\b",
+        r"no (?:contact|dealings|bids?|offers?|approach|truth|"
+        r"foundation|intention|plans?|interest)\b",
+        r"nothing advanced",
+        r"nothing (?:concrete|to it)",
         r"not (?:for sale|interested|received|inviting|true|selling|going to sell|be sold)",
-        r"(?:nobody|no-one|no one) (?:from|has|had|at)\b", r"nothing should be read", r"(?:do not|don't) need",
-        r"no (?:immediate )?plans to", r"play(?:ed|s|ing)? down", r"dismiss(?:ed|es)?\b", r"will not approach",
-        r"(?:had|have|has) not received", r"not (?:been )?(?:any|a) (?:bid|offer|approach)", r"never (?:talked|spoken)",
-        r"happy here", r"no chance of (?:him|her) leaving", r"staying put",
+        r"(?:nobody|no-one|no one) (?:from|has|had|at)\b",
+        r"nothing should be read",
+        r"(?:do not|don't) need",
+        r"no (?:immediate )?plans to",
+        r"play(?:ed|s|ing)? down",
+        r"dismiss(?:ed|es)?\b",
+        r"will not approach",
+        r"(?:had|have|has) not received",
+        r"not (?:been )?(?:any|a) (?:bid|offer|approach)",
+        r"never (?:talked|spoken)",
+        r"happy here",
+        r"no chance of (?:him|her) leaving",
+        r"staying put",
     ],
     "collapsed": [
-        r"turn(?:ed|s|ing)? down (?:a |the )?(?:move|switch|transfer|chance)", r"rejected a (?:move|switch|transfer)",
-        r"pull(?:ed|s)? out\b", r"collapsed\b", r"f[ae]ll(?:en)? through", r"called off", r"broke(?:n)? down",
-        r"walk(?:ed|s)? away from", r"snubb?(?:ed|s)?\b", r"off the table", r"hijack(?:ed)?",
+        r"turn(?:ed|s|ing)? down (?:a |the )?(?:move|switch|transfer|chance)",
+        r"rejected a (?:move|switch|transfer)",
+        r"pull(?:ed|s)? out\b",
+        r"collapsed\b",
+        r"f[ae]ll(?:en)? through",
+        r"called off",
+        r"broke(?:n)? down",
+        r"walk(?:ed|s)? away from",
+        r"snubb?(?:ed|s)?\b",
+        r"off the table",
+        r"hijack(?:ed)?",
     ],
 }
 # Cues that make the claim an exit (leaving, destination unknown) when no buyer is named.
@@ -115,8 +202,10 @@ HISTORICAL_CUES = re.compile(
     re.IGNORECASE,
 )
 PAST_SEASON_RE = re.compile(r"\blast (?:season|summer|year|january|window)\b|\bin the close season\b", re.I)
-PAST_YEAR_RE = re.compile(r"\b(?:in|since|of|until) (?:(?:January|February|March|April|May|June|July|August|"
-                          r"September|October|November|December|the summer of|summer) )?((?:19|20)\d\d)\b")
+PAST_YEAR_RE = re.compile(
+    r"\b(?:in|since|of|until) (?:(?:January|February|March|April|May|June|July|August|"
+    r"September|October|November|December|the summer of|summer) )?((?:19|20)\d\d)\b"
+)
 CONDITIONAL_START_RE = re.compile(r"^\W*(?:if|unless|should|whether)\b", re.IGNORECASE)
 
 # Attribution.
@@ -140,8 +229,10 @@ QUOTED_IN_RE = re.compile(
 )
 
 # People.
-NAME_TOKEN = (r"(?:[A-ZÀ-ÖØ-Þ](?:[’'][A-ZÀ-ÖØ-Þ])?[a-zß-öø-ÿ]+(?:[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+)?"
-              r"(?:-[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+)*|[A-ZÀ-ÖØ-Þ]\.)")
+NAME_TOKEN = (
+    r"(?:[A-ZÀ-ÖØ-Þ](?:[’'][A-ZÀ-ÖØ-Þ])?[a-zß-öø-ÿ]+(?:[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+)?"
+    r"(?:-[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+)*|[A-ZÀ-ÖØ-Þ]\.)"
+)
 NAME_PARTICLES = r"(?:van|von|der|den|de|da|di|del|della|dos|das|du|la|le|ten|ter|bin|el|al|mac)"
 NAME_RE = re.compile(rf"{NAME_TOKEN}(?:\s+(?:{NAME_PARTICLES}\s+)*{NAME_TOKEN}){{0,3}}")
 # Capitalised words that are never (part of) a person's name in this register.
@@ -513,14 +604,16 @@ class ArticleAnalyser:
                     person = self.registry.lookup(name)
                 else:
                     person = self.registry.lookup(name)
-                    if person is None and self._single_name_is_person(text, start, end, name, proper_nouns,
-                                                                          title_candidates):
+                    if person is None and self._single_name_is_person(
+                        text, start, end, name, proper_nouns, title_candidates
+                    ):
                         person = self.registry.add(name)
                 if person is None:
                     continue
                 info.mentions.append(Mention(person, start, end))
                 if NAME_THEN_SPEECH_RE.match(text[end : end + 40]) or re.search(
-                        rf"\b(?:{SPEECH_VERBS})\s*$", text[max(0, start - 12) : start]):
+                    rf"\b(?:{SPEECH_VERBS})\s*$", text[max(0, start - 12) : start]
+                ):
                     person.speech_mentions += 1
                 self._note_role_and_club(person, text, start, end, info.clubs)
         for person in self.registry.people:
@@ -549,13 +642,49 @@ class ArticleAnalyser:
     @staticmethod
     def _looks_like_place(name: str) -> bool:
         key = name_key(name)
-        return bool(key) and (key[-1] in {"park", "road", "lane", "stadium", "arena", "street", "ground", "cup",
-                                          "league", "fa", "live", "sport", "news", "radio", "channel"}
-                              or key[0] in {"san", "santa", "st", "saint", "rio", "new", "north", "south", "east",
-                                            "west", "copa", "radio", "cadena", "canal", "sky", "bbc"})
+        return bool(key) and (
+            key[-1]
+            in {
+                "park",
+                "road",
+                "lane",
+                "stadium",
+                "arena",
+                "street",
+                "ground",
+                "cup",
+                "league",
+                "fa",
+                "live",
+                "sport",
+                "news",
+                "radio",
+                "channel",
+            }
+            or key[0]
+            in {
+                "san",
+                "santa",
+                "st",
+                "saint",
+                "rio",
+                "new",
+                "north",
+                "south",
+                "east",
+                "west",
+                "copa",
+                "radio",
+                "cadena",
+                "canal",
+                "sky",
+                "bbc",
+            }
+        )
 
-    def _single_name_is_person(self, text: str, start: int, end: int, name: str, proper_nouns: set[str],
-                               title_candidates: set[str]) -> bool:
+    def _single_name_is_person(
+        self, text: str, start: int, end: int, name: str, proper_nouns: set[str], title_candidates: set[str]
+    ) -> bool:
         if name.casefold() in NOT_NAME_WORDS or self.gazetteer.source(name) is not None:
             return False
         role_kind, _ = _role_before(text, start)
@@ -568,8 +697,7 @@ class ArticleAnalyser:
             return True
         return name in title_candidates and name in proper_nouns
 
-    def _note_role_and_club(self, person: Person, text: str, start: int, end: int,
-                            clubs: list[ClubMention]) -> None:
+    def _note_role_and_club(self, person: Person, text: str, start: int, end: int, clubs: list[ClubMention]) -> None:
         role_kind, _role_word = _role_before(text, start)
         if role_kind:
             person.role_votes[role_kind] = person.role_votes.get(role_kind, 0) + 1
@@ -625,8 +753,12 @@ class ArticleAnalyser:
             narrative_mentions = [m for m in info.mentions if not sentence.in_quote(m.start)]
             if narrative_mentions:
                 last_person = narrative_mentions[-1].person
-            movers_here = [m.person for m in info.mentions if m.person.role != "other"
-                           and not re.match(r"^[’']s (?:side|team|men|squad)", text[m.end : m.end + 10])]
+            movers_here = [
+                m.person
+                for m in info.mentions
+                if m.person.role != "other"
+                and not re.match(r"^[’']s (?:side|team|men|squad)", text[m.end : m.end + 10])
+            ]
             if claimed_mover is not None and claimed_mover is not last_mover:
                 last_mover = claimed_mover
             elif movers_here:
@@ -655,8 +787,7 @@ class ArticleAnalyser:
                     best = mention.person
         if best is not None:
             return best
-        if re.search(r"\b(?:he|she)\b|\bthe [\w-]+(?: [\w-]+)?\s+(?:" + SPEECH_VERBS + ")", hint,
-                     re.IGNORECASE):
+        if re.search(r"\b(?:he|she)\b|\bthe [\w-]+(?: [\w-]+)?\s+(?:" + SPEECH_VERBS + ")", hint, re.IGNORECASE):
             return last_person
         return None
 
@@ -733,15 +864,25 @@ class ArticleAnalyser:
                 continue
             movers = self._movers(info, c_start, c_end)
             clause_text = text[c_start:c_end]
-            if info.speaker is not None and movers == [info.speaker] and info.speaker.role == "manager" \
-                    and info.speaker.club and any(c[0] == "denied" for c in clause_cues) and last_mover \
-                    and last_mover is not info.speaker:
+            if (
+                info.speaker is not None
+                and movers == [info.speaker]
+                and info.speaker.role == "manager"
+                and info.speaker.club
+                and any(c[0] == "denied" for c in clause_cues)
+                and last_mover
+                and last_mover is not info.speaker
+            ):
                 movers = [last_mover]  # "I don't need strikers": the boss speaks for his club
             if not movers:
                 if previous_subjects:
                     movers = previous_subjects
-                elif info.speaker is not None and info.speaker.role != "other" and FIRST_PERSON_RE.search(
-                        clause_text) and sentence.quoted:
+                elif (
+                    info.speaker is not None
+                    and info.speaker.role != "other"
+                    and FIRST_PERSON_RE.search(clause_text)
+                    and sentence.quoted
+                ):
                     movers = [info.speaker]
                 elif last_mover is not None and (ANAPHOR_RE.search(clause_text) or self._short_register(text)):
                     movers = [last_mover]
@@ -751,8 +892,11 @@ class ArticleAnalyser:
                 continue
             # Managers doing the signing are not the ones moving.
             players = [p for p in movers if p.role == "player"]
-            if players and len(players) < len(movers) and not APPOINTMENT_RE.search(
-                    re.sub(r"\b(?:boss|manager|coach)\s+[A-Z]\w+", "", clause_text)):
+            if (
+                players
+                and len(players) < len(movers)
+                and not APPOINTMENT_RE.search(re.sub(r"\b(?:boss|manager|coach)\s+[A-Z]\w+", "", clause_text))
+            ):
                 movers = players
             previous_subjects = movers
             if self._claims_for_clause(info, c_start, c_end, clause_cues, movers):
@@ -806,19 +950,22 @@ class ArticleAnalyser:
                     movers.append(mention.person)
         return movers
 
-    def _claims_for_clause(self, info: SentenceInfo, c_start: int, c_end: int,
-                           cues: list[tuple[str, int, int, bool]], movers: list[Person]) -> bool:
+    def _claims_for_clause(
+        self, info: SentenceInfo, c_start: int, c_end: int, cues: list[tuple[str, int, int, bool]], movers: list[Person]
+    ) -> bool:
         before_count = len(self.claims)
         self._clause_claims(info, c_start, c_end, cues, movers)
         return len(self.claims) > before_count
 
-    def _clause_claims(self, info: SentenceInfo, c_start: int, c_end: int,
-                       cues: list[tuple[str, int, int, bool]], movers: list[Person]) -> None:
+    def _clause_claims(
+        self, info: SentenceInfo, c_start: int, c_end: int, cues: list[tuple[str, int, int, bool]], movers: list[Person]
+    ) -> None:
         sentence = info.sentence
         text = sentence.text
         clause = text[c_start:c_end]
         conditional = bool(CONDITIONAL_START_RE.search(clause)) or bool(
-            re.search(r"\bif\b", clause[:40], re.IGNORECASE) and not re.search(r"\bif\b.*\bthen\b", clause))
+            re.search(r"\bif\b", clause[:40], re.IGNORECASE) and not re.search(r"\bif\b.*\bthen\b", clause)
+        )
         positive = [c for c in cues if c[0] not in ("denied", "collapsed") and not c[3]]
         negated = [c for c in cues if c[3] and c[0] in ("interest", "talks", "bid")]
         denials = [c for c in cues if c[0] == "denied"]
@@ -826,8 +973,9 @@ class ArticleAnalyser:
         if conditional and not denials:
             return
         # Clubs in this clause and what they do.
-        to_clubs, from_clubs, seller_clubs = self._club_roles(info, c_start, c_end, movers,
-                                                              min(c[1] for c in cues) if cues else None)
+        to_clubs, from_clubs, seller_clubs = self._club_roles(
+            info, c_start, c_end, movers, min(c[1] for c in cues) if cues else None
+        )
         historical = bool(HISTORICAL_CUES.search(clause.lstrip(" ,;:-–—"))) or self._past_year(clause, positive)
         stay = bool(STAY_RE.search(clause))
         exit_cue = bool(EXIT_RE.search(clause))
@@ -867,41 +1015,111 @@ class ArticleAnalyser:
                         club_stage = per_club_stage.get(club, stage if positive else "speculation")
                         if not positive:
                             club_stage = "collapsed"
-                    self._add(subject, club, from_club if from_club != club else None, kind_base, club_stage,
-                              source, tier, text, fee, historical, extra, info)
+                    self._add(
+                        subject,
+                        club,
+                        from_club if from_club != club else None,
+                        kind_base,
+                        club_stage,
+                        source,
+                        tier,
+                        text,
+                        fee,
+                        historical,
+                        extra,
+                        info,
+                    )
                 continue
             # No destination in this clause.
             open_claim = self._open_claim(subject)
             speaker_club = info.speaker.club if info.speaker is not None else None
             if stage == "denied" and speaker_club:
-                open_claim = next((c for c in reversed(self.claims) if c.subject is subject
-                                   and c.to_club == speaker_club), open_claim)
+                open_claim = next(
+                    (c for c in reversed(self.claims) if c.subject is subject and c.to_club == speaker_club), open_claim
+                )
             if stage == "denied":
-                if open_claim is not None and (info.speaker is not None or source) and not re.search(
-                        r"\bno bids?\b|\bany bids?\b|\bany offers?\b|\bnot received\b", clause, re.IGNORECASE):
-                    self._add(subject, open_claim.to_club, open_claim.from_club, open_claim.kind, "denied", source,
-                              tier, text, None, historical, extra, info)
+                if (
+                    open_claim is not None
+                    and (info.speaker is not None or source)
+                    and not re.search(
+                        r"\bno bids?\b|\bany bids?\b|\bany offers?\b|\bnot received\b", clause, re.IGNORECASE
+                    )
+                ):
+                    self._add(
+                        subject,
+                        open_claim.to_club,
+                        open_claim.from_club,
+                        open_claim.kind,
+                        "denied",
+                        source,
+                        tier,
+                        text,
+                        None,
+                        historical,
+                        extra,
+                        info,
+                    )
                 elif exit_cue or re.search(r"\bbids?\b|\boffers?\b", clause, re.IGNORECASE):
-                    self._add(subject, None, from_club or self._main_club(), "exit", "denied", source, tier, text,
-                              None, historical, extra, info)
+                    self._add(
+                        subject,
+                        None,
+                        from_club or self._main_club(),
+                        "exit",
+                        "denied",
+                        source,
+                        tier,
+                        text,
+                        None,
+                        historical,
+                        extra,
+                        info,
+                    )
                 continue
             if exit_cue and not seller_clubs_only_buyers(seller_clubs):
                 exit_kind = "exit"
-                self._add(subject, None, from_club or self._main_club(), exit_kind, stage, source, tier, text, fee,
-                          historical, extra, info)
+                self._add(
+                    subject,
+                    None,
+                    from_club or self._main_club(),
+                    exit_kind,
+                    stage,
+                    source,
+                    tier,
+                    text,
+                    fee,
+                    historical,
+                    extra,
+                    info,
+                )
                 continue
             if open_claim is not None and (from_clubs or seller_clubs or fee or stage in ("agreed", "done")):
                 # "Deal agreed with PSG", "subject to a medical": the claim already on the table moves on.
                 new_from = open_claim.from_club or (from_clubs[0] if from_clubs else None)
-                self._add(subject, open_claim.to_club, new_from, open_claim.kind if not loan else "loan", stage,
-                          source, tier, text, fee, historical, extra, info)
+                self._add(
+                    subject,
+                    open_claim.to_club,
+                    new_from,
+                    open_claim.kind if not loan else "loan",
+                    stage,
+                    source,
+                    tier,
+                    text,
+                    fee,
+                    historical,
+                    extra,
+                    info,
+                )
                 continue
-            if subject.role == "manager" and re.search(r"\bin (?:temporary |caretaker |interim )?charge\b|"
-                                                       r"\bappointed\b", clause):
+            if subject.role == "manager" and re.search(
+                r"\bin (?:temporary |caretaker |interim )?charge\b|"
+                r"\bappointed\b",
+                clause,
+            ):
                 club = self._main_club()
                 if club:
-                    self._add(subject, club, None, "appointment", stage, source, tier, text, fee, historical,
-                              extra, info)
+                    self._add(
+                        subject, club, None, "appointment", stage, source, tier, text, fee, historical, extra, info
+                    )
 
     def _past_year(self, clause: str, positive: list) -> bool:
         if PAST_SEASON_RE.search(clause) and any(c[0] == "done" for c in positive):
@@ -937,8 +1155,14 @@ class ArticleAnalyser:
         ordered = sorted(positions)
         for (p1, c1), (p2, c2) in zip(ordered, ordered[1:], strict=False):
             between = text[p1:p2]
-            if c2 not in stages and re.fullmatch(r"[^,;]*?(?:,|and|or|as well as)\s*(?:the\s+)?", between[len(c1):]
-                                                 if False else re.sub(r"^\S+(?:\s\S+)?", "", between)) is not None:
+            if (
+                c2 not in stages
+                and re.fullmatch(
+                    r"[^,;]*?(?:,|and|or|as well as)\s*(?:the\s+)?",
+                    between[len(c1) :] if False else re.sub(r"^\S+(?:\s\S+)?", "", between),
+                )
+                is not None
+            ):
                 if c1 in stages:
                     stages[c2] = stages[c1]
         return stages
@@ -947,15 +1171,18 @@ class ArticleAnalyser:
     def _club_groups(clubs: list[ClubMention], text: str) -> list[list[ClubMention]]:
         groups: list[list[ClubMention]] = []
         for club in clubs:
-            if groups and re.fullmatch(r"\s*(?:,|,?\s*and|,?\s*or|,?\s*as well as|&|,?\s*nor)\s*(?:the\s+)?",
-                                       text[groups[-1][-1].end : club.start]):
+            if groups and re.fullmatch(
+                r"\s*(?:,|,?\s*and|,?\s*or|,?\s*as well as|&|,?\s*nor)\s*(?:the\s+)?",
+                text[groups[-1][-1].end : club.start],
+            ):
                 groups[-1].append(club)
             else:
                 groups.append([club])
         return [g for g in groups if len(g) > 1]
 
-    def _club_roles(self, info: SentenceInfo, c_start: int, c_end: int, movers: list[Person],
-                    first_cue: int | None = None) -> tuple[list[str], list[str], list[str]]:
+    def _club_roles(
+        self, info: SentenceInfo, c_start: int, c_end: int, movers: list[Person], first_cue: int | None = None
+    ) -> tuple[list[str], list[str], list[str]]:
         text = info.sentence.text
         to_clubs: list[str] = []
         from_clubs: list[str] = []
@@ -972,7 +1199,8 @@ class ArticleAnalyser:
             name = club.canonical
             role = None
             listed = previous_end >= 0 and re.fullmatch(
-                r"\s*(?:,|,?\s*and|,?\s*or|,?\s*as well as|&)\s*(?:the\s+)?", text[previous_end : club.start])
+                r"\s*(?:,|,?\s*and|,?\s*or|,?\s*as well as|&)\s*(?:the\s+)?", text[previous_end : club.start]
+            )
             if FORMER_BEFORE_RE.search(before):
                 role = "former"
             elif MATCH_CONTEXT_BEFORE_RE.search(before):
@@ -985,15 +1213,19 @@ class ArticleAnalyser:
                 role = "to"
             elif re.search(r"(?:agreement|deal|talks|agreed|negotiations|dialogue) with\s+(?:the\s+)?$", before):
                 role = "counterparty"
-            elif re.search(r"\blinked with\s+(?:a move to\s+)?(?:the\s+)?(?:[\w ]{0,25}(?:trio|giants|side|club)\s+)?$",
-                           before) or re.search(r"\blinking (?:him|her|me) with\s+(?:the\s+)?$", before):
+            elif re.search(
+                r"\blinked with\s+(?:a move to\s+)?(?:the\s+)?(?:[\w ]{0,25}(?:trio|giants|side|club)\s+)?$", before
+            ) or re.search(r"\blinking (?:him|her|me) with\s+(?:the\s+)?$", before):
                 role = "to"
             elif CLUB_FROM_BEFORE_RE.search(before):
                 role = "from"
             elif CLUB_TO_BEFORE_RE.search(before):
                 role = "to"
-            elif re.match(r"^[’']s\s+(?:\w+\s+){0,2}(?:bid|offer|approach|interest|move|pursuit|swoop|chase|"
-                          r"attempt|advances|target)", after):
+            elif re.match(
+                r"^[’']s\s+(?:\w+\s+){0,2}(?:bid|offer|approach|interest|move|pursuit|swoop|chase|"
+                r"attempt|advances|target)",
+                after,
+            ):
                 role = "to"
             elif SELLER_VERB_AFTER_RE.search(after):
                 role = "seller"
@@ -1010,8 +1242,9 @@ class ArticleAnalyser:
             elif role == "seller" and name not in sellers:
                 sellers.append(name)
             elif role == "counterparty":
-                if name in mover_clubs or any(self._open_claim(p) and self._open_claim(p).to_club != name
-                                              for p in movers):
+                if name in mover_clubs or any(
+                    self._open_claim(p) and self._open_claim(p).to_club != name for p in movers
+                ):
                     from_clubs.append(name)
                 else:
                     to_clubs.append(name)
@@ -1034,8 +1267,11 @@ class ArticleAnalyser:
         # A club that opens the clause before any cue ("Chelsea have had no dealings") is the buyer.
         if not to_clubs and undecided and first_cue is not None:
             for club, _before in undecided:
-                if club.start < first_cue and club.canonical not in mover_clubs and not re.search(
-                        r"\b(?:at|in|against|over|beat|beaten|v|vs)\s+(?:the\s+)?$", _before):
+                if (
+                    club.start < first_cue
+                    and club.canonical not in mover_clubs
+                    and not re.search(r"\b(?:at|in|against|over|beat|beaten|v|vs)\s+(?:the\s+)?$", _before)
+                ):
                     to_clubs.append(club.canonical)
         for name in sellers:
             if name not in from_clubs:
@@ -1050,11 +1286,15 @@ class ArticleAnalyser:
         return to_clubs, from_clubs, sellers
 
     def _is_affiliation(self, club: ClubMention, text: str, info: SentenceInfo) -> bool:
-        """"Roma defender Vincent Candela", "Fulham's Edwin van der Sar", "Arsenal boss": the person's club."""
+        """ "Roma defender Vincent Candela", "Fulham's Edwin van der Sar", "Arsenal boss": the person's club."""
         after = text[club.end : club.end + 70]
-        if re.match(rf"^(?:[’']s)?\s+(?:(?!(?:as|to|for|with|their|the|a|an|and|in|on|at|is|was|were|are|has|have|"
-                    rf"who|will|would)\b)(?:[\w-]+|\d+-year-old)\s+){{0,3}}(?:{PLAYER_ROLE_WORDS}|{MANAGER_ROLE_WORDS}|"
-                    rf"{OTHER_ROLE_WORDS})s?\b", after, re.IGNORECASE):
+        if re.match(
+            rf"^(?:[’']s)?\s+(?:(?!(?:as|to|for|with|their|the|a|an|and|in|on|at|is|was|were|are|has|have|"
+            rf"who|will|would)\b)(?:[\w-]+|\d+-year-old)\s+){{0,3}}(?:{PLAYER_ROLE_WORDS}|{MANAGER_ROLE_WORDS}|"
+            rf"{OTHER_ROLE_WORDS})s?\b",
+            after,
+            re.IGNORECASE,
+        ):
             return True
         for mention in info.mentions:
             if 0 <= mention.start - club.end <= 4 and re.match(r"^[’']s\s*$|^\s+$", text[club.end : mention.start]):
@@ -1062,7 +1302,7 @@ class ArticleAnalyser:
         return False
 
     def _reported_speaker(self, info: SentenceInfo, c_start: int) -> Person | None:
-        """"Wardle confirmed the club had not…": the named subject of a speech verb."""
+        """ "Wardle confirmed the club had not…": the named subject of a speech verb."""
         text = info.sentence.text
         verb = SPEECH_VERB_RE.search(text, c_start)
         if verb is None:
@@ -1075,7 +1315,8 @@ class ArticleAnalyser:
         if match:
             return match.group(0).strip()
         if not any(c[0] in ("bid", "agreed", "done", "talks") for c in positive) and not re.search(
-                r"\b(?:fee|pay|paid|worth|for)\b", clause):
+            r"\b(?:fee|pay|paid|worth|for)\b", clause
+        ):
             return None
         match = SYMBOL_FEE_RE.search(clause) or WORD_FEE_RE.search(clause)
         return match.group(0).strip() if match else None
@@ -1102,22 +1343,53 @@ class ArticleAnalyser:
 
     def _open_claim(self, subject: Person) -> Claim | None:
         for claim in reversed(self.claims):
-            if claim.subject is subject and claim.to_club is not None and claim.stage != "denied" \
-                    and claim.kind != "stay" and not claim.historical:
+            if (
+                claim.subject is subject
+                and claim.to_club is not None
+                and claim.stage != "denied"
+                and claim.kind != "stay"
+                and not claim.historical
+            ):
                 return claim
         return None
 
-    def _add(self, subject: Person, to_club: str | None, from_club: str | None, kind: str, stage: str,
-             source: str | None, tier: int | None, evidence: str, fee: str | None, historical: bool, extra: dict,
-             info: SentenceInfo) -> None:
+    def _add(
+        self,
+        subject: Person,
+        to_club: str | None,
+        from_club: str | None,
+        kind: str,
+        stage: str,
+        source: str | None,
+        tier: int | None,
+        evidence: str,
+        fee: str | None,
+        historical: bool,
+        extra: dict,
+        info: SentenceInfo,
+    ) -> None:
         if to_club is None and kind not in ("exit", "stay"):
             kind = "exit"
         if kind in ("transfer", "loan") and subject.role == "manager":
             kind = "appointment"
         if from_club == to_club and kind != "stay":
             from_club = None
-        self.claims.append(Claim(subject, to_club, from_club, kind, stage, source, tier, evidence.strip(), fee,
-                                 historical, dict(extra), order=len(self.claims)))
+        self.claims.append(
+            Claim(
+                subject,
+                to_club,
+                from_club,
+                kind,
+                stage,
+                source,
+                tier,
+                evidence.strip(),
+                fee,
+                historical,
+                dict(extra),
+                order=len(self.claims),
+            )
+        )
 
 
 def seller_clubs_only_buyers(sellers: list[str]) -> bool:
@@ -1135,8 +1407,14 @@ def _merge(claims: list[Claim]) -> list[Claim]:
         subject_key = id(claim.subject)
         if claim.stage == "denied":
             key = (subject_key, claim.to_club, "denied", claim.source)
-            fallback = next((k for k in merged if k[:3] == (subject_key, claim.to_club, "denied")
-                             and (claim.source is None or k[3] is None)), None)
+            fallback = next(
+                (
+                    k
+                    for k in merged
+                    if k[:3] == (subject_key, claim.to_club, "denied") and (claim.source is None or k[3] is None)
+                ),
+                None,
+            )
             if fallback is not None:
                 key = fallback
         else:
@@ -1148,8 +1426,11 @@ def _merge(claims: list[Claim]) -> list[Claim]:
             continue
         if existing.source is None and claim.source is not None and claim.stage == "denied":
             existing.source, existing.source_tier = claim.source, claim.source_tier
-        more_specific = claim.stage == existing.stage and claim.source is not None and (
-            existing.source is None or (existing.source == "reports" and claim.source != "reports"))
+        more_specific = (
+            claim.stage == existing.stage
+            and claim.source is not None
+            and (existing.source is None or (existing.source == "reports" and claim.source != "reports"))
+        )
         if _further(claim.stage, existing.stage) or more_specific:
             existing.stage = claim.stage
             existing.evidence = claim.evidence
