@@ -178,3 +178,12 @@ def test_extraction_imports_nothing_from_scrapy():
     code = "import sys, rumourcrawl.extract; print(any(m.split('.')[0] == 'scrapy' for m in sys.modules))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_extracting_the_same_page_again_gives_the_same_text():
+    # A refetch, `reextract` or a syndicated copy extracts the same paragraphs again in one process.
+    texts = {
+        extract_article(SEED_HTML.read_bytes(), f"https://a.example/{n}", with_rumours=False).text for n in range(4)
+    }
+    assert len(texts) == 1
+    assert "Haaland" in texts.pop()

@@ -361,7 +361,9 @@ def extract_article(
         with_metadata=True,
         include_comments=False,
         include_tables=False,
-        deduplicate=True,
+        # No deduplicate=True: trafilatura then remembers paragraphs across calls, so a page seen
+        # twice in one process (a refetch, reextract, a syndicated copy) would come back empty.
+        deduplicate=False,
     )
     document = extracted.as_dict() if hasattr(extracted, "as_dict") else (extracted or {})
     text = remove_promo_lines(document.get("text") or "", extra_labels=rules.promo_labels).strip()
