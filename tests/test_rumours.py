@@ -128,3 +128,15 @@ def test_dev_set_targets():
     result = evaluate_directory(DEV_DIR)
     assert result.f1 >= 0.85
     assert result.stage_accuracy >= 0.80
+
+
+def test_cue_gate_never_hides_a_stage_cue():
+    from rumourcrawl.extract.rumour_text import segment
+    from rumourcrawl.extract.rumours import COMPILED_STAGE_CUES, has_cue_word
+
+    texts = [_read_article(p)[0] for p in sorted(DEV_DIR.iterdir()) if p.suffix in (".txt", ".html")]
+    for text in texts:
+        for sentence in segment(text):
+            lowered = sentence.text.lower()
+            if any(pattern.search(lowered) for _stage, pattern in COMPILED_STAGE_CUES):
+                assert has_cue_word(lowered), sentence.text

@@ -17,6 +17,8 @@ GAZETTEER_DIR = Path(__file__).resolve().parents[2] / "data" / "gazetteers"
 WORD_RE = re.compile(r"\w+")
 # What may sit between two words of one club name: spaces, "Man. City", "St James' Park", "&".
 JOIN_GAP_RE = re.compile(r"[\s.'’&\-]{1,4}")
+# A word that may open a club name: capitalised or a digit ("1860 Munich"), at a word start.
+CLUB_OPENER_RE = re.compile(r"\b[^\W_a-zß-ÿ]\w*")
 
 # Single-word aliases that are ordinary English words or first names far more often than clubs.
 AMBIGUOUS_SINGLE_ALIASES = {
@@ -153,47 +155,46 @@ class Gazetteer:
         return hit
 
     def find_clubs(self, text: str) -> list[ClubMention]:
-        """Every club mention in text, longest alias first, non-overlapping, in order."""
-        words = [(m.start(), m.end()) for m in WORD_RE.finditer(text)]
+        """Every club mention in text, longest alias first, non-overlapping, in order.
+
+        Only words that start with a capital or a digit can open a club name, so the walk starts
+        from those and reads the following words lazily."""
         mentions: list[ClubMention] = []
         aliases = self.club_aliases
         prefixes = self.alias_prefixes
-        i = 0
-        n_words = len(words)
-        while i < n_words:
-            start, end = words[i]
-            first = text[start]
-            if not (first.isupper() or first.isdigit()):
-                i += 1
+        max_words = self.max_alias_words
+        resume = 0
+        for opener in CLUB_OPENER_RE.finditer(text):
+            start = opener.start()
+            if start < resume or not (text[start].isupper() or text[start].isdigit()):
                 continue
             keys: list[str] = []
             best: tuple[int, tuple[str, str]] | None = None
-            for j in range(i, min(n_words, i + self.max_alias_words)):
-                if j > i and not JOIN_GAP_RE.fullmatch(text[words[j - 1][1] : words[j][0]]):
+            previous_end = start
+            for n, word in enumerate(WORD_RE.finditer(text, start)):
+                if n >= max_words or (n and not JOIN_GAP_RE.fullmatch(text, previous_end, word.start())):
                     break
-                keys.append(strip_accents(text[words[j][0] : words[j][1]]).casefold())
+                keys.append(strip_accents(word.group()).casefold())
                 key = tuple(keys)
                 hit = aliases.get(key)
                 if hit is not None:
-                    best = (j, hit)
+                    best = (word.end(), hit)
+                previous_end = word.end()
                 if key not in prefixes:
                     break
             if best is None:
-                i += 1
                 continue
-            j, (canonical, alias_type) = best
-            end = words[j][1]
+            end, (canonical, alias_type) = best
             following_raw = text[end : end + 20]
             following = following_raw.lstrip().split(" ", 1)[0].casefold()
             looks_like_first_name = (
-                j == i and alias_type == "name" and re.match(r"^ [A-Z][a-z]", following_raw) is not None
+                end == opener.end() and alias_type == "name" and re.match(r"^ [A-Z][a-z]", following_raw) is not None
                 and canonical != text[start:end] and aliases.get((following,)) is None
             )
+            resume = end
             if following in NOT_CLUB_AFTER or looks_like_first_name:
-                i = j + 1
                 continue
             mentions.append(ClubMention(start, end, text[start:end], canonical, alias_type))
-            i = j + 1
         return mentions
 
 

@@ -47,6 +47,8 @@ def split_paragraphs(text: str) -> list[str]:
 def _quote_mask(paragraph: str, continuing: bool) -> tuple[bytearray, bool]:
     """Mark characters inside double quotes; returns the mask and whether a quote is left open."""
     mask = bytearray(len(paragraph))
+    if '"' not in paragraph and "“" not in paragraph and "”" not in paragraph:
+        return mask, False
     inside = False
     for i, ch in enumerate(paragraph):
         if ch == "“":
