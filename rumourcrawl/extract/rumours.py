@@ -40,6 +40,7 @@ STAGE_CUES: dict[str, list[str]] = {
         r"shortlist(?:ed)?", r"would like to (?:sign|bring|play for|join)", r"admire(?:s|d)? ", r"plot(?:s|ting)?\b",
         r"consider(?:s|ing)? (?:a move|an approach|a bid|signing)", r"hop(?:e|es|ing) to sign",
         r"want(?:s)? to (?:sign|bring|play|join|return)", r"delighted to join", r"dream (?:move|of playing)",
+        r"ask(?:ed|s)? (?:to leave|for a (?:move|transfer))", r"transfer request", r"kept informed",
     ],
     "talks": [
         r"talks?\b(?! of)", r"talking to", r"negotiat\w+", r"approach(?:ed|es)?\b", r"discussions?",
@@ -67,6 +68,7 @@ STAGE_CUES: dict[str, list[str]] = {
         r"confirmed (?:as|the (?:signing|appointment|arrival|departure))", r"officially\b",
         r"announced (?:the|his|her) (?:signing|arrival|appointment|departure)", r"took over\b",
         r"deals? (?:were|was|has been) (?:sorted|completed|finalised)", r"\bextension\b", r"contract extension",
+        r"done deal",
     ],
     "denied": [
         r"den(?:y|ies|ied)\b", r"rul(?:e|ed|es|ing) out\b", r"no (?:contact|dealings|bids?|offers?|approach|truth|"
@@ -91,7 +93,8 @@ EXIT_CUES = (
     r"\boffers? for\b"
 )
 STAY_CUES = (
-    r"\bnew (?:contract|deal)\b|\bcontract extension\b|\bextension\b|\bextend(?:ed|s|ing)? (?:his|her|a|the)\b|"
+    r"\bnew (?:[\w-]+ ){0,2}(?:contract|deal)\b|\brul(?:e|ed|es|ing) out (?:selling|a sale|letting)\b|"
+    r"\bcommit(?:s|ted|ting)? (?:his|her) (?:long-term )?future\b|\bcontract extension\b|\bextension\b|\bextend(?:ed|s|ing)? (?:his|her|a|the)\b|"
     r"\bstay(?:s|ing)? (?:at|with|put)\b|\b(?:to|will|would) stay\b|\bremain(?:s|ing)? (?:at|with)\b|"
     r"\bnot for sale\b|\bno intention of selling\b|\bnot (?:inviting|accepting) (?:any )?offers\b|"
     r"\bsecur(?:e|es|ed|ing) (?:his|her) future\b|\bfuture at the club\b|\bpen to paper\b|\bnew terms\b|"
@@ -234,6 +237,19 @@ MATCH_CONTEXT_BEFORE_RE = re.compile(
     r"at home to|away to)?\s*(?:the\s+)?$",
     re.IGNORECASE,
 )
+# An intended next step ("preparing an official bid", "ready to make an offer", "expected to hold
+# talks", "hoping for talks") is interest, not the step itself.
+INTENDED_STEP_BEFORE_RE = re.compile(
+    r"(?:prepar\w*|ready|plan\w*|poised|set|expected|likely|lining up|consider\w*|intend\w*|hop(?:e|es|ed|ing)|"
+    r"want\w*|could|may|might|would|will|seek\w*|due|keen|eager)\s+(?:to\s+|for\s+)?(?:make|launch|submit|table|lodge|"
+    r"return with|come back with|follow (?:it|this|that) up with|hold|open|begin|start|enter|have|test [\w'’]+ resolve with)?"
+    r"\s*(?:an?|the|their|his|her|its|fresh|new|further)?\s*(?:[\w£€$.,-]+\s+){0,2}$"
+)
+COUNTERPARTY_BEFORE_RE = re.compile(
+    r"\b(?:agreement|deal|talks|agreed|negotiations|dialogue|discussions|terms|fee|package)"
+    r"(?: (?:has been |have been |was |were |is )?(?:reached|struck|agreed|done|opened|held|continuing|ongoing))?"
+    r"(?: (?:in principle|verbally))? with\s+(?:the\s+)?$"
+)
 FORMER_BEFORE_RE = re.compile(r"\b(?:former|ex-?|previous|old|formerly of)\s*(?:club\s+)?$|\bex-$", re.IGNORECASE)
 BUYER_VERB_AFTER_RE = re.compile(
     r"^(?:[’']s?)?\s*(?:(?:have|has|are|is|were|was|had|will|would|could|may|might|also|now|still|reportedly|"
@@ -250,7 +266,8 @@ BUYER_VERB_AFTER_RE = re.compile(
 SELLER_VERB_AFTER_RE = re.compile(
     r"^(?:[’']s?)?\s*(?:(?:have|has|are|is|were|was|had|will|would|also|now|still|reportedly|)\s+){0,3}"
     r"(?:rejected|reject|turned down|accepted|accept|are ready to sell|want £|want [£€$]|demand|demanding|"
-    r"value|valued|slapped|set to loan|loan out|loaned out|sold|sell|selling|insist|refuse|refused|are set to loan|"
+    r"value|valued|slapped|set to loan|(?:prepared|ready|willing|happy|open) to (?:cash in|sell|let|listen)|"
+    r"cash in|ruled out selling|rule out selling|loan out|loaned out|sold|sell|selling|insist|refuse|refused|are set to loan|"
     r"will pay|say they will pay|agreed to let)"
 )
 
@@ -278,7 +295,8 @@ CUE_GATE_PREFIXES = frozenset(
     enqu inqu dial held cont bid bids bidd offe subm tabl prop laun agre pois set clos here medi verg pers
     leav join depa way expe near deal fee fees term subj gree sign comp appo seal unve resi sack loan pen char
     left conf offi anno took exte deny deni rule ruli trut foun nobo sale rece invi true sell sold
-    noth need plan down dism neve stay reje pull coll fell fall call brok walk snub hija""".split()
+    noth need plan down dism neve stay reje pull coll fell fall call brok walk snub hija
+    ask asks aske requ kept done""".split()
 )
 GATE_WORD_RE = re.compile(r"[a-z]+")
 
@@ -811,6 +829,12 @@ class ArticleAnalyser:
                 negated = False
                 if stage not in ("denied", "collapsed"):
                     negated = bool(NEGATION_RE.search(text[max(0, match.start() - 30) : match.start()]))
+                if stage in ("bid", "talks") and not negated and INTENDED_STEP_BEFORE_RE.search(
+                        lowered, max(0, match.start() - 45), match.start()):
+                    stage = "interest"  # "preparing an official bid", "expected to hold talks": not there yet
+                elif stage == "agreed" and lowered[match.start() - 1 : match.start()] in ("‘", "'") and \
+                        lowered[match.end() : match.end() + 1] in ("’", "'"):
+                    stage = "interest"  # a scare-quoted ‘agreeing’ is the writer's hedge, not a deal agreed
                 found.append((stage, match.start(), match.end(), negated))
         found.sort(key=lambda c: c[1])
         # A cue inside a longer cue of another stage ("linked" inside "no links") keeps the longer.
@@ -1022,7 +1046,7 @@ class ArticleAnalyser:
                 role = "affiliation"
             elif BUYER_NOUN_BEFORE_RE.search(before):
                 role = "to"
-            elif re.search(r"(?:agreement|deal|talks|agreed|negotiations|dialogue) with\s+(?:the\s+)?$", before):
+            elif COUNTERPARTY_BEFORE_RE.search(before):
                 role = "counterparty"
             elif re.search(r"\blinked with\s+(?:a move to\s+)?(?:the\s+)?(?:[\w ]{0,25}(?:trio|giants|side|club)\s+)?$",
                            before) or re.search(r"\blinking (?:him|her|me) with\s+(?:the\s+)?$", before):
@@ -1049,8 +1073,12 @@ class ArticleAnalyser:
             elif role == "seller" and name not in sellers:
                 sellers.append(name)
             elif role == "counterparty":
-                if name in mover_clubs or any(self._open_claim(p) and self._open_claim(p).to_club != name
-                                              for p in movers):
+                # "Villa have agreed a fee with Norwich", "Chelsea are in talks with Brighton": with a
+                # buyer already named before it, the other party of the agreement is the seller.
+                buyer_before = bool(to_clubs) or any(c.start < club.start and c.canonical not in mover_clubs
+                                                     for c, _b in undecided)
+                if buyer_before or name in mover_clubs or any(
+                        self._open_claim(p) and self._open_claim(p).to_club != name for p in movers):
                     from_clubs.append(name)
                 else:
                     to_clubs.append(name)
