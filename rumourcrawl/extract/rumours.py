@@ -94,7 +94,8 @@ EXIT_CUES = (
 )
 STAY_CUES = (
     r"\bnew (?:[\w-]+ ){0,2}(?:contract|deal)\b|\brul(?:e|ed|es|ing) out (?:selling|a sale|letting)\b|"
-    r"\bcommit(?:s|ted|ting)? (?:his|her) (?:long-term )?future\b|\bcontract extension\b|\bextension\b|\bextend(?:ed|s|ing)? (?:his|her|a|the)\b|"
+    r"\bcommit(?:s|ted|ting)? (?:his|her) (?:long-term )?future\b|"
+    r"\bcontract extension\b|\bextension\b|\bextend(?:ed|s|ing)? (?:his|her|a|the)\b|"
     r"\bstay(?:s|ing)? (?:at|with|put)\b|\b(?:to|will|would) stay\b|\bremain(?:s|ing)? (?:at|with)\b|"
     r"\bnot for sale\b|\bno intention of selling\b|\bnot (?:inviting|accepting) (?:any )?offers\b|"
     r"\bsecur(?:e|es|ed|ing) (?:his|her) future\b|\bfuture at the club\b|\bpen to paper\b|\bnew terms\b|"
@@ -203,7 +204,7 @@ NAME_THEN_PERSON_NOUN_RE = re.compile(
 )
 NAME_THEN_SPEECH_RE = re.compile(rf"^,?\s+(?:has |had |have )?(?:{SPEECH_VERBS})\b")
 ANAPHOR_RE = re.compile(
-    r"\b(?:he|him|his|she|her)\b|\bthe (?:[\w-]+ )?(?:player|midfielder|striker|defender|keeper|goalkeeper|"
+    r"\b(?:he|him|his|she|her)\b|\bthe (?:[\w-]+ ){0,3}(?:player|midfielder|striker|defender|keeper|goalkeeper|"
     r"winger|forward|full-back|international|youngster|teenager|spaniard|frenchman|brazilian|dutchman|"
     r"german|italian|argentine|portuguese|englishman|scot|welshman|irishman|belgian|croatian|serbian|"
     r"\d+-year-old|star|ace|captain|skipper|man|coach|manager|boss|former [\w ]{1,30}?(?:boss|striker|"
@@ -211,6 +212,7 @@ ANAPHOR_RE = re.compile(
     r"winger|forward|star|international|captain|youngster)\b(?! [A-Z])",
     re.IGNORECASE,
 )
+THIRD_PERSON_RE = re.compile(r"\b(?:he|him|his|she|her)\b", re.IGNORECASE)
 FIRST_PERSON_RE = re.compile(r"\b(?:I|me|my|I'm|I've|I'd|I’m|I’ve)\b")
 
 CLUB_TO_BEFORE_RE = re.compile(
@@ -224,7 +226,8 @@ CLUB_TO_BEFORE_RE = re.compile(
 CLUB_FROM_BEFORE_RE = re.compile(
     r"(?:\bfrom|\bleave|\bleaves|\bleaving|\bleft|\bquit|\bquits|\bdeparting|\baway from|\bexit|\bexit from|\bout of|"
     r"\bsell|\bselling|\bsold by|\bsacked by|\bloan from|\bloaned from|\bloan spell at|\bspell at|\bcontract at|"
-    r"\bresigned as [\w ]{0,20} of|\bpay|\bpaying)\s+(?:the\s+|rivals?\s+|club\s+|(?:[a-z]+ )?(?:outfit|side|"
+    r"\bresigned as [\w ]{0,20} of|\bpay|\bpaying|\b(?:deal|future|career|time|stay|request|unsettled|unhappy) at)"
+    r"\s+(?:the\s+|rivals?\s+|club\s+|(?:[a-z]+ )?(?:outfit|side|"
     r"club)\s+)?$"
 )
 BUYER_NOUN_BEFORE_RE = re.compile(
@@ -242,13 +245,24 @@ MATCH_CONTEXT_BEFORE_RE = re.compile(
 INTENDED_STEP_BEFORE_RE = re.compile(
     r"(?:prepar\w*|ready|plan\w*|poised|set|expected|likely|lining up|consider\w*|intend\w*|hop(?:e|es|ed|ing)|"
     r"want\w*|could|may|might|would|will|seek\w*|due|keen|eager)\s+(?:to\s+|for\s+)?(?:make|launch|submit|table|lodge|"
-    r"return with|come back with|follow (?:it|this|that) up with|hold|open|begin|start|enter|have|test [\w'’]+ resolve with)?"
+    r"return with|come back with|follow (?:it|this|that) up with|hold|open|begin|start|enter|have|"
+    r"test [\w'’]+ resolve with)?"
     r"\s*(?:an?|the|their|his|her|its|fresh|new|further)?\s*(?:[\w£€$.,-]+\s+){0,2}$"
 )
+RAISE_BEFORE_RE = re.compile(r"\b(?:increas|improv|rais|better|sweeten|exceed|go beyond)\w*\s+(?:\w+\s+)?$")
+NOT_ENOUGH_AFTER_RE = re.compile(
+    r"\w*\s+(?:(?:that|which) (?:is|was|are|were) |)(?:acceptable|good enough|big enough|high enough|enough|"
+    r"satisfactory|anywhere near|close to)"
+)
+HEARSAY_BEFORE_RE = re.compile(r"\b(?:i|we) (?:have |had |'ve )?heard\b|\bi'?m told\b|\bword is\b")
 COUNTERPARTY_BEFORE_RE = re.compile(
     r"\b(?:agreement|deal|talks|agreed|negotiations|dialogue|discussions|terms|fee|package)"
     r"(?: (?:has been |have been |was |were |is )?(?:reached|struck|agreed|done|opened|held|continuing|ongoing))?"
     r"(?: (?:in principle|verbally))? with\s+(?:the\s+)?$"
+)
+TABLE_CONTEXT_BEFORE_RE = re.compile(
+    r"\b(?:adrift of|behind|ahead of|clear of|above|below|level with|points (?:off|from|on))\s+(?:the\s+)?"
+    r"(?:arch-?\s?rivals?\s+|rivals?\s+|leaders\s+|champions\s+)?$"
 )
 FORMER_BEFORE_RE = re.compile(r"\b(?:former|ex-?|previous|old|formerly of)\s*(?:club\s+)?$|\bex-$", re.IGNORECASE)
 BUYER_VERB_AFTER_RE = re.compile(
@@ -267,7 +281,8 @@ SELLER_VERB_AFTER_RE = re.compile(
     r"^(?:[’']s?)?\s*(?:(?:have|has|are|is|were|was|had|will|would|also|now|still|reportedly|)\s+){0,3}"
     r"(?:rejected|reject|turned down|accepted|accept|are ready to sell|want £|want [£€$]|demand|demanding|"
     r"value|valued|slapped|set to loan|(?:prepared|ready|willing|happy|open) to (?:cash in|sell|let|listen)|"
-    r"cash in|ruled out selling|rule out selling|loan out|loaned out|sold|sell|selling|insist|refuse|refused|are set to loan|"
+    r"cash in|ruled out selling|rule out selling|"
+    r"loan out|loaned out|sold|sell|selling|insist|refuse|refused|are set to loan|"
     r"will pay|say they will pay|agreed to let)"
 )
 
@@ -312,8 +327,19 @@ LOAN_RE = re.compile(LOAN_CUES, re.IGNORECASE)
 APPOINTMENT_RE = re.compile(APPOINTMENT_CUES, re.IGNORECASE)
 CLAUSE_BOUNDARY_RE = re.compile(
     r";|:\s|,\s+(?:and|but|while|whereas|although|though|after|as|when|who|which|because)\b|"
-    r"\s+(?:but|while|whereas|although)\s+|\s[-–—]\s|,\s+with\s+(?=[A-Z])|\s+and\s+(?=(?:he|she|they|it|the club)\b)"
+    r"\s+(?:but|while|whereas|although)\s+|\s[-–—]\s|,\s+with\s+(?=[A-Z])|\s+and\s+(?=(?:he|she|they|it|the club)\b)|"
+    # "poised to join Sunderland after turning down Stoke", "after deals were sorted for ...": a new event.
+    r"\s+when\s+(?=(?:he|she|they|it|the)\b)|"
+    r"\s+after\s+(?=(?:turning|losing|rejecting|failing|refusing|snubbing|leaving|missing|deals?\b|[A-Z]))|"
+    # "Osei, who joined Leverkusen in 2022, has agreed terms": the comma before the verb ends the relative clause.
+    r",\s+(?=(?:has|have|had|is|was|are|were|will|would|could|can|may|might|remains?)\b)"
 )
+RELATIVE_START_RE = re.compile(r"^\W*(?:who|which|whose)\b")
+OBJECT_BEFORE_RE = re.compile(
+    r"\b(?:to|by|with|under|than|over|replace|replacing|replaces|behind|alongside|ahead of|like|beat|beating|"
+    r"succeed|succeeding|partner|partnering)\s+(?:[\w'’-]+\s+){0,3}$"
+)
+ARROW_RE = re.compile(r"➡️?|→|\s->\s")
 OPTION_TO_BUY_RE = re.compile(
     r"\b(?:option|obligation) to (?:buy|purchase|make (?:the|it) permanent)|\bbuy(?:-| )(?:back )?(?:option|clause)",
     re.IGNORECASE,
@@ -538,6 +564,7 @@ class ArticleAnalyser:
         self.infos: list[SentenceInfo] = []
         self.club_counts: dict[str, int] = {}
         self.claims: list[Claim] = []
+        self.short_article = len(text) < 500  # a journalist's post: every sentence is about the one move
 
     # -- pass 1: clubs and people -----------------------------------------------------------
     def discover(self) -> None:
@@ -679,13 +706,17 @@ class ArticleAnalyser:
             claimed_mover = self._frames(info, last_mover)
             narrative_mentions = [m for m in info.mentions if not sentence.in_quote(m.start)]
             if narrative_mentions:
-                last_person = narrative_mentions[-1].person
+                # "He said" after "Larne boss McGeough has yet to confirm that Weir ...": the sentence's
+                # subject (its first person) is who "he" is, not the last name in it.
+                last_person = narrative_mentions[0].person
             movers_here = [m.person for m in info.mentions if m.person.role != "other"
+                           and m.person is not info.speaker
+                           and not NAME_THEN_SPEECH_RE.match(text[m.end : m.end + 40])
                            and not re.match(r"^[’']s (?:side|team|men|squad)", text[m.end : m.end + 10])]
             if claimed_mover is not None and claimed_mover is not last_mover:
                 last_mover = claimed_mover
             elif movers_here:
-                last_mover = movers_here[0]
+                last_mover = next((p for p in movers_here if p.role == "player"), movers_here[0])
         return self.claims
 
     def _has_own_subject_clause(self, info: SentenceInfo) -> bool:
@@ -792,15 +823,24 @@ class ArticleAnalyser:
                     and info.speaker.club and any(c[0] == "denied" for c in clause_cues) and last_mover \
                     and last_mover is not info.speaker:
                 movers = [last_mover]  # "I don't need strikers": the boss speaks for his club
+            if not movers and RELATIVE_START_RE.search(clause_text):
+                # ", who has been loaned to Everton": the relative pronoun stands for the name just before.
+                antecedent = [m for m in info.mentions if m.end <= c_start and m.person.role != "other"]
+                if antecedent:
+                    movers = [antecedent[-1].person]
             if not movers:
                 if previous_subjects:
                     movers = previous_subjects
                 elif info.speaker is not None and info.speaker.role != "other" and FIRST_PERSON_RE.search(
-                        clause_text) and sentence.quoted:
+                        clause_text) and sentence.quoted and not (
+                        info.speaker.role == "manager" and last_mover is not None
+                        and THIRD_PERSON_RE.search(clause_text)):
                     movers = [info.speaker]
                 elif last_mover is not None and (ANAPHOR_RE.search(clause_text) or self._short_register(text)):
                     movers = [last_mover]
                 elif last_mover is not None and sentence.quoted and info.speaker is not None:
+                    movers = [last_mover]
+                elif last_mover is not None and self._continues_claim(info, c_start, c_end, last_mover):
                     movers = [last_mover]
             if not movers:
                 continue
@@ -809,19 +849,53 @@ class ArticleAnalyser:
             if players and len(players) < len(movers) and not APPOINTMENT_RE.search(
                     re.sub(r"\b(?:boss|manager|coach)\s+[A-Z]\w+", "", clause_text)):
                 movers = players
+            if len(movers) > 1:
+                movers = self._drop_object_people(info, c_start, c_end, movers)
             previous_subjects = movers
             if self._claims_for_clause(info, c_start, c_end, clause_cues, movers):
                 claimed = claimed or movers[0]
         return claimed
 
+    def _short_register(self, text: str) -> bool:
+        return len(text) < 90 or self.short_article
+
+    def _continues_claim(self, info: SentenceInfo, c_start: int, c_end: int, mover: Person) -> bool:
+        """A clause with no person that names a club already bidding for the last mover ("The Hammers
+        have had a £25m bid turned down"), or further clubs "also" in for him, goes on with that mover."""
+        clubs = [c.canonical for c in info.clubs if c_start <= c.start < c_end]
+        if not clubs:
+            return False
+        claimed = {c.to_club for c in self.claims if c.subject is mover and c.to_club}
+        if any(club in claimed for club in clubs):
+            return True
+        return bool(claimed) and re.search(r"\balso\b", info.sentence.text[c_start:c_end]) is not None
+
     @staticmethod
-    def _short_register(text: str) -> bool:
-        return len(text) < 90
+    def _drop_object_people(info: SentenceInfo, c_start: int, c_end: int, movers: list[Person]) -> list[Person]:
+        """"Dunne asked to leave after losing his place to Kiraly": a person after "to/by/with/replace..."
+        when another person already leads the clause is an object, not a second mover."""
+        text = info.sentence.text
+        first = next((m for m in info.mentions if c_start <= m.start < c_end and m.person is movers[0]), None)
+        if first is None:
+            return movers
+        kept = [movers[0]]
+        for mention in info.mentions:
+            if not (c_start <= mention.start < c_end) or mention.person in kept or mention.person not in movers:
+                continue
+            same_role = mention.person.role == movers[0].role
+            if mention.start > first.end and same_role and OBJECT_BEFORE_RE.search(
+                    text, max(first.end, mention.start - 40), mention.start):
+                continue
+            kept.append(mention.person)
+        return kept
 
     def _stage_cues(self, text: str) -> list[tuple[str, int, int, bool]]:
         """(stage, start, end, negated) for each stage cue in the sentence."""
         found: list[tuple[str, int, int, bool]] = []
         lowered = text.lower()
+        arrow = ARROW_RE.search(text)
+        if arrow is not None and SHORT_POST_TO_RE.search(text):
+            found.append(("speculation", arrow.start(), arrow.end(), False))  # "X ➡️ Bournemouth"
         if not has_cue_word(lowered):
             return found
         for stage, pattern in COMPILED_STAGE_CUES:
@@ -829,9 +903,15 @@ class ArticleAnalyser:
                 negated = False
                 if stage not in ("denied", "collapsed"):
                     negated = bool(NEGATION_RE.search(text[max(0, match.start() - 30) : match.start()]))
+                    if negated and stage == "bid" and (
+                            RAISE_BEFORE_RE.search(lowered, max(0, match.start() - 25), match.start())
+                            or NOT_ENOUGH_AFTER_RE.match(lowered, match.end())):
+                        negated = False  # "will not be increasing their offer": the offer stands
                 if stage in ("bid", "talks") and not negated and INTENDED_STEP_BEFORE_RE.search(
                         lowered, max(0, match.start() - 45), match.start()):
                     stage = "interest"  # "preparing an official bid", "expected to hold talks": not there yet
+                elif stage in ("agreed", "done") and HEARSAY_BEFORE_RE.search(lowered, 0, match.start()):
+                    stage = "speculation"  # "I heard on Sunday that he has joined": second-hand
                 elif stage == "agreed" and lowered[match.start() - 1 : match.start()] in ("‘", "'") and \
                         lowered[match.end() : match.end() + 1] in ("’", "'"):
                     stage = "interest"  # a scare-quoted ‘agreeing’ is the writer's hedge, not a deal agreed
@@ -894,6 +974,9 @@ class ArticleAnalyser:
         historical = bool(HISTORICAL_CUES.search(clause.lstrip(" ,;:-–—"))) or self._past_year(clause, positive)
         stay = bool(STAY_RE.search(clause))
         exit_cue = bool(EXIT_RE.search(clause))
+        if not stay and not exit_cue and not to_clubs and any(c[0] == "done" for c in positive):
+            # "O'Leary put pen to paper after deals were sorted for Aitken": the new deal of the sentence.
+            stay = bool(STAY_RE.search(text))
         loan = bool(LOAN_RE.search(clause))
         fee = self._fee(clause, positive)
         extra = self._extras(clause)
@@ -953,7 +1036,8 @@ class ArticleAnalyser:
                 self._add(subject, None, from_club or self._main_club(), exit_kind, stage, source, tier, text, fee,
                           historical, extra, info)
                 continue
-            if open_claim is not None and (from_clubs or seller_clubs or fee or stage in ("agreed", "done")):
+            if open_claim is not None and not historical and not RELATIVE_START_RE.search(clause) and (
+                    from_clubs or seller_clubs or fee or stage in ("agreed", "done")):
                 # "Deal agreed with PSG", "subject to a medical": the claim already on the table moves on.
                 new_from = open_claim.from_club or (from_clubs[0] if from_clubs else None)
                 self._add(subject, open_claim.to_club, new_from, open_claim.kind if not loan else "loan", stage,
@@ -1038,8 +1122,10 @@ class ArticleAnalyser:
                 r"\s*(?:,|,?\s*and|,?\s*or|,?\s*as well as|&)\s*(?:the\s+)?", text[previous_end : club.start])
             if FORMER_BEFORE_RE.search(before):
                 role = "former"
-            elif MATCH_CONTEXT_BEFORE_RE.search(before):
+            elif MATCH_CONTEXT_BEFORE_RE.search(before) or TABLE_CONTEXT_BEFORE_RE.search(before):
                 role = "match"
+            elif re.search(r"\b(?:nobody|no-one|no one|anyone|anybody|nothing) from\s+(?:the\s+)?$", before):
+                role = "to"  # "nobody from Chelsea has contacted me": the denied buyer
             elif listed and previous_role:
                 role = previous_role
             elif self._is_affiliation(club, text, info):
@@ -1168,11 +1254,14 @@ class ArticleAnalyser:
         return max(self.club_counts.items(), key=lambda kv: kv[1])[0]
 
     def _open_claim(self, subject: Person) -> Claim | None:
-        for claim in reversed(self.claims):
-            if claim.subject is subject and claim.to_club is not None and claim.stage != "denied" \
+        """The subject's live move with a destination that is furthest along (the latest among equals)."""
+        best = None
+        for claim in self.claims:
+            if claim.subject is subject and claim.to_club is not None and claim.stage in STAGE_RANK \
                     and claim.kind != "stay" and not claim.historical:
-                return claim
-        return None
+                if best is None or STAGE_RANK[claim.stage] >= STAGE_RANK[best.stage]:
+                    best = claim
+        return best
 
     def _add(self, subject: Person, to_club: str | None, from_club: str | None, kind: str, stage: str,
              source: str | None, tier: int | None, evidence: str, fee: str | None, historical: bool, extra: dict,
