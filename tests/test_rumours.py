@@ -134,7 +134,10 @@ def test_cue_gate_never_hides_a_stage_cue():
     from rumourcrawl.extract.rumour_text import segment
     from rumourcrawl.extract.rumours import COMPILED_STAGE_CUES, has_cue_word
 
-    texts = [_read_article(p)[0] for p in sorted(DEV_DIR.iterdir()) if p.suffix in (".txt", ".html")]
+    # .txt only: extract_article() deduplicates (trafilatura deduplicate=True), so one HTML page read
+    # many times in a process comes back empty.
+    folders = (DEV_DIR, DEV_DIR.parent / "extra")
+    texts = [_read_article(p)[0] for folder in folders for p in sorted(folder.glob("*.txt"))]
     for text in texts:
         for sentence in segment(text):
             lowered = sentence.text.lower()

@@ -121,15 +121,28 @@ HISTORICAL_CUES = re.compile(
 PAST_SEASON_RE = re.compile(r"\blast (?:season|summer|year|january|window)\b|\bin the close season\b", re.I)
 PAST_YEAR_RE = re.compile(r"\b(?:in|since|of|until) (?:(?:January|February|March|April|May|June|July|August|"
                           r"September|October|November|December|the summer of|summer) )?((?:19|20)\d\d)\b")
+CONDITIONAL_EXIT_RE = re.compile(
+    r"\b(?:leave|leaving|quit|go|depart|exit|move on)\b[^,;]{0,60}?\b(?:if|unless)\b"
+    r"(?! (?:he|she) (?:passes|completes))",
+    re.IGNORECASE,
+)
 CONDITIONAL_START_RE = re.compile(r"^\W*(?:if|unless|should|whether)\b", re.IGNORECASE)
 
 # Attribution.
 GENERIC_REPORT_RE = re.compile(
-    r"\b(?:according to|say|says|claim|claims|suggest|suggests)?\s*(?P<src>(?:media |press |recent )?reports?"
-    r"(?: in (?:the )?[A-Z][a-z]+)?)(?= (?:claim|say|suggest|state|indicate|report|have|that|,|\.|$))"
+    r"\b(?:according to|say|says|claim|claims|suggest|suggests)?\s*(?P<src>(?:media |press |recent |newspaper |"
+    r"weekend )?reports?(?: in (?:the )?[A-Z][a-z]+)?)(?:(?: on [A-Z]\w+day| this (?:week|morning)| at the weekend|"
+    r" overnight| yesterday| today))?(?= (?:claim|say|said|suggest|state|indicate|report|have|that|,|\.|$))"
     r"|\b(?:were|was|are|is|been|being) (?P<rep>reported|reportedly|understood to be reported)\b"
     r"|\b(?P<rep2>reportedly)\b|\baccording to (?P<rep3>reports?(?: in [A-Z][a-z]+)?)",
 )
+# "..., reports the Daily Mail", "..., says Sky Sports"
+OUTLET_AFTER_VERB_RE = re.compile(
+    r",\s+(?:reports|reported|says|said|claims|claimed|writes|wrote|understands|according to)\s+(?:the\s+)?"
+    r"(?P<src>[A-Z][\w'’.+&-]*(?: [A-Z][\w'’.+&-]*){0,3})"
+)
+# Gossip-column attribution in brackets at the end: "... plus add-ons. (Sky Sports)"
+PAREN_SOURCE_RE = re.compile(r"\(\s*(?P<src>[A-Z@][^()]{1,40}?)\s*\)\W*$")
 OUTLET_CLAIM_RE = re.compile(
     r"(?:(?:the|The) )?(?P<src>[A-Z][\w'’.+&-]*(?: (?:[A-Z][\w'’.+&-]*|de|dello|del|di|on))*)"
     r"(?: newspaper| website| paper| daily| reporter)?(?:,[^,]{1,40},)? (?:has |have )?(?:reports?|reported|claims?|"
@@ -254,6 +267,12 @@ NOT_ENOUGH_AFTER_RE = re.compile(
     r"\w*\s+(?:(?:that|which) (?:is|was|are|were) |)(?:acceptable|good enough|big enough|high enough|enough|"
     r"satisfactory|anywhere near|close to)"
 )
+DENIED_REPORTS_AFTER_RE = re.compile(
+    r"\s+(?:the\s+|recent\s+|newspaper\s+|media\s+|press\s+)*(?:reports?|claims?|suggestions?|speculation|rumou?rs?|"
+    r"talk|stories|story)\s+(?:that|of|linking|suggesting|claiming)\b"
+)
+CLUB_SAYS_RE = re.compile(r"\s+(?:have\s+|has\s+)?(?:say|says|said|insist|insists|insisted|claim|claims|maintain|"
+                          r"maintains|stress|stressed|confirmed|confirm|state|stated)\b")
 HEARSAY_BEFORE_RE = re.compile(r"\b(?:i|we) (?:have |had |'ve )?heard\b|\bi'?m told\b|\bword is\b")
 COUNTERPARTY_BEFORE_RE = re.compile(
     r"\b(?:agreement|deal|talks|agreed|negotiations|dialogue|discussions|terms|fee|package)"
@@ -451,6 +470,7 @@ class SentenceInfo:
     speaker: Person | None = None
     source: str | None = None
     source_tier: int | None = None
+    paren_source: str | None = None  # "(Sky Sports)" standing alone after this sentence
 
 
 @dataclass
@@ -467,6 +487,7 @@ class Claim:
     historical: bool = False
     extra: dict = field(default_factory=dict)
     order: int = 0
+    sentence: int = -1  # index of the sentence the frame came from
 
 
 def _strip_non_name_tokens(tokens: list[str]) -> list[str]:
@@ -682,6 +703,10 @@ class ArticleAnalyser:
         last_person: Person | None = None
         last_speaker: Person | None = None
         carried_source: tuple[str | None, int | None] = (None, None)
+        for info, following in zip(self.infos, self.infos[1:], strict=False):
+            paren = PAREN_SOURCE_RE.match(following.sentence.text)
+            if paren is not None and following.sentence.paragraph == info.sentence.paragraph:
+                info.paren_source = paren.group("src")
         for info in self.infos:
             sentence = info.sentence
             text = sentence.text
@@ -772,8 +797,14 @@ class ArticleAnalyser:
                 )
                 return (src if src.lower().startswith("reports in") else "reports"), 4, persists
             return "reports", 4, False
-        for match in OUTLET_CLAIM_RE.finditer(narrative):
-            src = match.group("src")
+        candidates = [m.group("src") for m in OUTLET_CLAIM_RE.finditer(narrative)]
+        candidates += [m.group("src") for m in OUTLET_AFTER_VERB_RE.finditer(narrative)]
+        paren = PAREN_SOURCE_RE.search(narrative)
+        if paren is not None:
+            candidates.append(paren.group("src"))
+        if info.paren_source:
+            candidates.append(info.paren_source)
+        for src in candidates:
             known = self.gazetteer.source(src)
             if known is not None:
                 if self.outlet and self.gazetteer.source(self.outlet) == known:
@@ -956,10 +987,22 @@ class ArticleAnalyser:
         return len(self.claims) > before_count
 
     def _clause_claims(self, info: SentenceInfo, c_start: int, c_end: int,
-                       cues: list[tuple[str, int, int, bool]], movers: list[Person]) -> None:
+                       cues: list[tuple[str, int, int, bool]], movers: list[Person],
+                       reported: bool = False) -> None:
         sentence = info.sentence
         text = sentence.text
         clause = text[c_start:c_end]
+        if not reported:
+            denial_of_reports = next((m for c in cues if c[0] == "denied"
+                                      for m in [DENIED_REPORTS_AFTER_RE.match(text, c[2], c_end)] if m), None)
+            if denial_of_reports is not None:
+                # "Moyes has dismissed reports that Lacey is set to join Portsmouth": the reported claim is a
+                # row of its own (source: the reports), and the dismissal is the denier's row.
+                inner = [c for c in cues if c[1] >= denial_of_reports.end()]
+                if any(c[0] != "denied" for c in inner):
+                    self._clause_claims(info, denial_of_reports.end(), c_end, inner, movers, reported=True)
+                    cues = [c for c in cues if c[1] < denial_of_reports.end() or c[0] in ("denied", "collapsed")]
+                    cues = cues + [c for c in inner if c[0] not in ("denied", "collapsed")]
         conditional = bool(CONDITIONAL_START_RE.search(clause)) or bool(
             re.search(r"\bif\b", clause[:40], re.IGNORECASE) and not re.search(r"\bif\b.*\bthen\b", clause))
         positive = [c for c in cues if c[0] not in ("denied", "collapsed") and not c[3]]
@@ -981,10 +1024,17 @@ class ArticleAnalyser:
         fee = self._fee(clause, positive)
         extra = self._extras(clause)
         source, tier = info.source, info.source_tier
-        if denials and info.speaker is None and source is None:
-            speaker = self._reported_speaker(info, c_start)
-            if speaker is not None:
-                source, tier = speaker.name, self._person_tier(speaker)
+        if reported:
+            source, tier = "reports", 4
+            denials = [c for c in denials if c[1] >= c_start]
+        if denials and info.speaker is None and (source is None or source == "reports"):
+            denier = self._denier(info, c_start, denials[0][1], movers)
+            if denier is not None:
+                source, tier = denier
+            elif source is None:
+                speaker = self._reported_speaker(info, c_start)
+                if speaker is not None:
+                    source, tier = speaker.name, self._person_tier(speaker)
         for subject in movers:
             from_club = (from_clubs[0] if from_clubs else None) or subject.club
             subject_to = [c for c in to_clubs if c != subject.club or stay]
@@ -1001,7 +1051,7 @@ class ArticleAnalyser:
             if subject.role == "manager":
                 kind_base = "appointment"
             if stay and not subject_to or (stay and subject_to and all(c == (from_club or c) for c in subject_to)):
-                club = subject_to[0] if subject_to else from_club or self._main_club()
+                club = subject_to[0] if subject_to else from_club or self._home_club(subject, info)
                 if club is None:
                     continue
                 self._add(subject, club, club, "stay", stage, source, tier, text, fee, historical, extra, info)
@@ -1028,12 +1078,16 @@ class ArticleAnalyser:
                     self._add(subject, open_claim.to_club, open_claim.from_club, open_claim.kind, "denied", source,
                               tier, text, None, historical, extra, info)
                 elif exit_cue or re.search(r"\bbids?\b|\boffers?\b", clause, re.IGNORECASE):
-                    self._add(subject, None, from_club or self._main_club(), "exit", "denied", source, tier, text,
+                    home = from_club or self._home_club(subject, info)
+                    self._add(subject, None, home, "exit", "denied", source, tier, text,
                               None, historical, extra, info)
                 continue
+            if exit_cue and CONDITIONAL_EXIT_RE.search(clause):
+                continue  # "rumours persist that he will leave Anfield if the Reds fail ...": not a live claim
             if exit_cue and not seller_clubs_only_buyers(seller_clubs):
                 exit_kind = "exit"
-                self._add(subject, None, from_club or self._main_club(), exit_kind, stage, source, tier, text, fee,
+                home = from_club or self._home_club(subject, info)
+                self._add(subject, None, home, exit_kind, stage, source, tier, text, fee,
                           historical, extra, info)
                 continue
             if open_claim is not None and not historical and not RELATIVE_START_RE.search(clause) and (
@@ -1137,6 +1191,8 @@ class ArticleAnalyser:
             elif re.search(r"\blinked with\s+(?:a move to\s+)?(?:the\s+)?(?:[\w ]{0,25}(?:trio|giants|side|club)\s+)?$",
                            before) or re.search(r"\blinking (?:him|her|me) with\s+(?:the\s+)?$", before):
                 role = "to"
+            elif re.search(r"\bwith\s+(?:the\s+)?$", before) and SELLER_VERB_AFTER_RE.search(after):
+                role = "seller"  # ", with the Seagulls demanding €60m"
             elif CLUB_FROM_BEFORE_RE.search(before):
                 role = "from"
             elif CLUB_TO_BEFORE_RE.search(before):
@@ -1214,6 +1270,28 @@ class ArticleAnalyser:
                 return True
         return False
 
+    def _denier(self, info: SentenceInfo, c_start: int, cue_start: int,
+                movers: list[Person]) -> tuple[str, int | None] | None:
+        """Who denies: the person or club that is the subject of the denial verb ("Moyes has dismissed
+        reports", "Preston say they have received no approach")."""
+        text = info.sentence.text
+        people = [m for m in info.mentions if c_start <= m.start and m.end <= cue_start
+                  and m.person not in movers and not info.sentence.in_quote(m.start)]
+        if people:
+            person = people[-1].person
+            if person.club and person.role != "player":
+                # "Everton boss Moyes dismissed reports that Lacey ...": unless Everton is the buyer, Lacey
+                # is an Everton player.
+                for mover in movers:
+                    if mover.club is None and person.club not in {c.to_club for c in self.claims
+                                                                  if c.subject is mover}:
+                        mover.club = person.club
+            return person.name, self._person_tier(person)
+        for club in info.clubs:
+            if c_start <= club.start and club.end <= cue_start and CLUB_SAYS_RE.match(text, club.end):
+                return club.canonical, SOURCE_TIER_QUOTED_PARTY
+        return None
+
     def _reported_speaker(self, info: SentenceInfo, c_start: int) -> Person | None:
         """"Wardle confirmed the club had not…": the named subject of a speech verb."""
         text = info.sentence.text
@@ -1248,6 +1326,21 @@ class ArticleAnalyser:
             extra["add_ons"] = match.group("addon")
         return extra
 
+    def _home_club(self, subject: Person, info: SentenceInfo) -> str | None:
+        """The club a person is at when the clause does not say: his own, the one his moves start from,
+        the club of the manager or official speaking about him, else the article's main club."""
+        if subject.club:
+            return subject.club
+        known = [c.from_club for c in self.claims if c.subject is subject and c.from_club and c.kind != "stay"]
+        if known:
+            return max(set(known), key=known.count)
+        speaker = info.speaker
+        if speaker is not None and speaker is not subject and speaker.club and speaker.role != "player":
+            destinations = {c.to_club for c in self.claims if c.subject is subject}
+            if speaker.club not in destinations:
+                return speaker.club
+        return self._main_club()
+
     def _main_club(self) -> str | None:
         if not self.club_counts:
             return None
@@ -1273,7 +1366,7 @@ class ArticleAnalyser:
         if from_club == to_club and kind != "stay":
             from_club = None
         self.claims.append(Claim(subject, to_club, from_club, kind, stage, source, tier, evidence.strip(), fee,
-                                 historical, dict(extra), order=len(self.claims)))
+                                 historical, dict(extra), order=len(self.claims), sentence=info.sentence.index))
 
 
 def seller_clubs_only_buyers(sellers: list[str]) -> bool:
@@ -1283,8 +1376,18 @@ def seller_clubs_only_buyers(sellers: list[str]) -> bool:
 # ---------------------------------------------------------------------------------------------
 # Merging frames into rows
 # ---------------------------------------------------------------------------------------------
+def _drop_exits_with_destination(claims: list[Claim]) -> list[Claim]:
+    """"Linked with a move away from Liverpool, with Chelsea the favourites": one claim whose destination
+    is named in the same sentence, not an exit plus a transfer."""
+    destined = {(id(c.subject), c.sentence) for c in claims if c.to_club is not None and c.kind != "stay"
+                and c.stage not in ("denied", "collapsed")}
+    return [c for c in claims if not (c.kind == "exit" and c.to_club is None and c.stage not in ("denied", "collapsed")
+                                      and (id(c.subject), c.sentence) in destined)]
+
+
 def _merge(claims: list[Claim]) -> list[Claim]:
     """One row per (subject, destination); a denial is its own row per denier."""
+    claims = _drop_exits_with_destination(claims)
     merged: dict[tuple, Claim] = {}
     order: list[tuple] = []
     for claim in claims:
@@ -1312,13 +1415,31 @@ def _merge(claims: list[Claim]) -> list[Claim]:
             if claim.source is not None or existing.source is None:
                 existing.source, existing.source_tier = claim.source, claim.source_tier
         existing.fee = existing.fee or claim.fee
-        existing.from_club = existing.from_club or claim.from_club
+        if existing.from_club is None and claim.from_club != existing.to_club:
+            existing.from_club = claim.from_club
         existing.historical = existing.historical and claim.historical
         if claim.kind == "loan" and existing.kind == "transfer":
             existing.kind = "loan"
         for k, v in claim.extra.items():
             existing.extra.setdefault(k, v)
     return [merged[k] for k in order]
+
+
+def _fill_from_clubs(claims: list[Claim]) -> list[Claim]:
+    """A move whose selling club went unsaid takes the one the article gives for the same person's other
+    moves ("Chelsea in talks with Brighton for Mensah" ... "Brighton demand €60m")."""
+    known: dict[int, list[str]] = {}
+    for claim in claims:
+        if claim.from_club and claim.kind not in ("stay",):
+            known.setdefault(id(claim.subject), []).append(claim.from_club)
+    for claim in claims:
+        if claim.from_club is None and claim.kind in ("transfer", "loan", "appointment", "exit"):
+            options = known.get(id(claim.subject))
+            if options:
+                best = max(set(options), key=options.count)
+                if best != claim.to_club:
+                    claim.from_club = best
+    return claims
 
 
 def _further(new: str, old: str) -> bool:
@@ -1354,7 +1475,7 @@ def extract_rumours(
         return []
     analyser = ArticleAnalyser(text, title, published, outlet)
     analyser.discover()
-    claims = _merge(analyser.extract())
+    claims = _fill_from_clubs(_merge(analyser.extract()))
     outlet_source = analyser.gazetteer.source(outlet) if outlet else None
     rows = []
     for claim in claims:
