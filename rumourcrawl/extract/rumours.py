@@ -33,7 +33,8 @@ STAGE_CUES: dict[str, list[str]] = {
         r"(?:move|switch) (?:to|away from)", r"considering (?:a|his) future", r"seek a move",
     ],
     "interest": [
-        r"wants?\b(?! to stay)", r"wanted\b", r"keen\b", r"interest(?:ed)?\b", r"eye(?:s|ing|d)?\b",
+        r"wants?\b", r"wanted\b", r"(?:like|love|wish(?:es)?|desire|happy|hop(?:e|es|ing)) to stay\b",
+        r"would (?:like|love) to play\b", r"keen\b", r"interest(?:ed)?\b", r"eye(?:s|ing|d)?\b",
         r"track(?:s|ing|ed)?\b", r"monitor(?:s|ing|ed)?\b", r"target(?:s|ing|ed)?\b", r"chas(?:e|es|ed|ing)\b",
         r"(?:in|joined|join|joins|enter(?:ed|s)?) the race", r"race (?:to sign|for)", r"line(?:d|s)? up",
         r"turn (?:his|their|its) attentions? to", r"pursu(?:e|es|ed|ing|it)\b", r"view(?:s)? (?:him|her) as",
@@ -113,7 +114,8 @@ NEGATION_RE = re.compile(
 )
 # Background, not a live claim.
 HISTORICAL_CUES = re.compile(
-    r"\balready been linked\b|\bpreviously\b|\bbefore (?:sealing|joining|moving)\b|"
+    r"\balready been linked\b|\bpreviously\b(?! (?:said|stated|claimed|told|admitted|insisted|revealed|indicated))|"
+    r"\bsince (?:his|her|their) (?:move|arrival|switch|transfer)\b|\bbefore (?:sealing|joining|moving)\b|"
     r"\bin the past\b|\bfor (?:nearly |almost )?(?:two|three|four|five|\d+) years\b|"
     r"^(?:who|which) |\bsince (?:the |he |she |his |her )?[\w -]{0,20}(?:took over|joined|arrived|moved)",
     re.IGNORECASE,
@@ -121,6 +123,13 @@ HISTORICAL_CUES = re.compile(
 PAST_SEASON_RE = re.compile(r"\blast (?:season|summer|year|january|window)\b|\bin the close season\b", re.I)
 PAST_YEAR_RE = re.compile(r"\b(?:in|since|of|until) (?:(?:January|February|March|April|May|June|July|August|"
                           r"September|October|November|December|the summer of|summer) )?((?:19|20)\d\d)\b")
+# A denial that names no move: "no bids have been received", "no-one has come to me".
+GENERAL_DENIAL_RE = re.compile(
+    r"\bno bids?\b|\bany bids?\b|\bany offers?\b|\bnot received\b|\bno-one\b|\bno one\b|\bnobody\b(?! from)|"
+    r"\bfrom anyone\b|\bany club\b|\bany other club\b",
+    re.IGNORECASE,
+)
+TALKS_DENIAL_RE = re.compile(r"\bnever (?:talked|spoken)\b|\bno talks\b|\bnot (?:talked|spoken)\b", re.IGNORECASE)
 CONDITIONAL_EXIT_RE = re.compile(
     r"\b(?:leave|leaving|quit|go|depart|exit|move on)\b[^,;]{0,60}?\b(?:if|unless)\b"
     r"(?! (?:he|she) (?:passes|completes))",
@@ -325,7 +334,7 @@ COMPILED_STAGE_CUES = _compile_cues()
 # when one of its own words is there. tests/test_rumours.py checks that the gates never hide a cue.
 STAGE_GATE_WORDS = {
     "speculation": "link tipp spec rumo tout earm dest favo coul move swit tran talk cons seek",
-    "interest": "want keen inte eye eyes eyed trac moni targ chas race line turn purs view shor like admi plot hope "
+    "interest": "want stay love keen inte eye eyes eyed trac moni targ chas race line turn purs view shor like admi plot hope "
                 "hopi deli drea cons ask asks aske requ kept",
     "talks": "talk nego appr disc enqu inqu dial held cont",
     "bid": "bid bids bidd offe subm tabl prop laun",
@@ -1083,13 +1092,18 @@ class ArticleAnalyser:
                 continue
             # No destination in this clause.
             open_claim = self._open_claim(subject)
-            speaker_club = info.speaker.club if info.speaker is not None else None
+            speaker = info.speaker
+            speaker_club = speaker.club if speaker is not None and speaker is not subject \
+                and speaker.role != "player" else None
             if stage == "denied" and speaker_club:
                 open_claim = next((c for c in reversed(self.claims) if c.subject is subject
                                    and c.to_club == speaker_club), open_claim)
             if stage == "denied":
-                if open_claim is not None and (info.speaker is not None or source) and not re.search(
-                        r"\bno bids?\b|\bany bids?\b|\bany offers?\b|\bnot received\b", clause, re.IGNORECASE):
+                if open_claim is not None and TALKS_DENIAL_RE.search(clause) and \
+                        STAGE_RANK.get(open_claim.stage, 0) < STAGE_RANK["talks"]:
+                    continue  # "I've never talked to them" does not deny mere interest
+                if open_claim is not None and (info.speaker is not None or source) and not GENERAL_DENIAL_RE.search(
+                        clause):
                     self._add(subject, open_claim.to_club, open_claim.from_club, open_claim.kind, "denied", source,
                               tier, text, None, historical, extra, info)
                 elif exit_cue or re.search(r"\bbids?\b|\boffers?\b", clause, re.IGNORECASE):
