@@ -334,8 +334,8 @@ COMPILED_STAGE_CUES = _compile_cues()
 # when one of its own words is there. tests/test_rumours.py checks that the gates never hide a cue.
 STAGE_GATE_WORDS = {
     "speculation": "link tipp spec rumo tout earm dest favo coul move swit tran talk cons seek",
-    "interest": "want stay love keen inte eye eyes eyed trac moni targ chas race line turn purs view shor like admi plot hope "
-                "hopi deli drea cons ask asks aske requ kept",
+    "interest": "want stay love keen inte eye eyes eyed trac moni targ chas race line turn purs view shor like admi plot "
+                "hope hopi deli drea cons ask asks aske requ kept",
     "talks": "talk nego appr disc enqu inqu dial held cont",
     "bid": "bid bids bidd offe subm tabl prop laun",
     "agreed": "agre pois set clos here medi verg pers term leav join depa sign way expe near deal fee fees subj gree "
