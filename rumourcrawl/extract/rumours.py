@@ -334,8 +334,8 @@ COMPILED_STAGE_CUES = _compile_cues()
 # when one of its own words is there. tests/test_rumours.py checks that the gates never hide a cue.
 STAGE_GATE_WORDS = {
     "speculation": "link tipp spec rumo tout earm dest favo coul move swit tran talk cons seek",
-    "interest": "want stay love keen inte eye eyes eyed trac moni targ chas race line turn purs view shor like admi plot "
-                "hope hopi deli drea cons ask asks aske requ kept",
+    "interest": "want stay love keen inte eye eyes eyed trac moni targ chas race line turn purs view shor like "
+                "admi plot hope hopi deli drea cons ask asks aske requ kept",
     "talks": "talk nego appr disc enqu inqu dial held cont",
     "bid": "bid bids bidd offe subm tabl prop laun",
     "agreed": "agre pois set clos here medi verg pers term leav join depa sign way expe near deal fee fees subj gree "
@@ -374,6 +374,7 @@ CLAUSE_BOUNDARY_RE = re.compile(
     # "Osei, who joined Leverkusen in 2022, has agreed terms": the comma before the verb ends the relative clause.
     r",\s+(?=(?:has|have|had|is|was|are|were|will|would|could|can|may|might|remains?)\b)"
 )
+LIST_JOIN_RE = re.compile(r"\s*(?:,|&|and|,\s*and)\s*")
 RELATIVE_START_RE = re.compile(r"^\W*(?:who|which|whose)\b")
 OBJECT_BEFORE_RE = re.compile(
     r"\b(?:to|by|with|under|than|over|replace|replacing|replaces|behind|alongside|ahead of|like|beat|beating|"
@@ -629,6 +630,7 @@ class ArticleAnalyser:
         # Single words become people only with support: a full name seen, a role noun, "X's agent"...
         for info, candidates in pending:
             text = info.sentence.text
+            listed_role: tuple[int, str | None] = (-1, None)  # (end, role) of the last name with a role noun
             for start, end, name in candidates:
                 person = None
                 if len(name.split()) >= 2:
@@ -646,7 +648,12 @@ class ArticleAnalyser:
                 if NAME_THEN_SPEECH_RE.match(text[end : end + 40]) or re.search(
                         rf"\b(?:{SPEECH_VERBS})\s*$", text[max(0, start - 12) : start]):
                     person.speech_mentions += 1
-                self._note_role_and_club(person, text, start, end, info.clubs)
+                role_kind = self._note_role_and_club(person, text, start, end, info.clubs)
+                if role_kind is None and listed_role[1] and LIST_JOIN_RE.fullmatch(text, listed_role[0], start):
+                    # "his right-hand men Roy Aitken and Steve McGregor": the role noun covers the list.
+                    role_kind = listed_role[1]
+                    person.role_votes[role_kind] = person.role_votes.get(role_kind, 0) + 1
+                listed_role = (end, role_kind)
         for person in self.registry.people:
             votes = person.role_votes
             if votes.get("other"):
@@ -693,7 +700,7 @@ class ArticleAnalyser:
         return name in title_candidates and name in proper_nouns
 
     def _note_role_and_club(self, person: Person, text: str, start: int, end: int,
-                            clubs: list[ClubMention]) -> None:
+                            clubs: list[ClubMention]) -> str | None:
         role_kind, _role_word = _role_before(text, start)
         if role_kind:
             person.role_votes[role_kind] = person.role_votes.get(role_kind, 0) + 1
@@ -717,6 +724,7 @@ class ArticleAnalyser:
         )
         if as_role:
             person.role_votes["manager"] = person.role_votes.get("manager", 0) + 1
+        return role_kind
 
     # -- pass 2: frames ---------------------------------------------------------------------
     def extract(self) -> list[Claim]:
