@@ -14,7 +14,8 @@ from pathlib import Path
 
 GAZETTEER_DIR = Path(__file__).resolve().parents[2] / "data" / "gazetteers"
 
-WORD_RE = re.compile(r"\w+")
+# A word; an apostrophe inside it is part of it ("O'Leary", "N'Golo"), and name keys drop it.
+WORD_RE = re.compile(r"\w+(?:['’]\w{2,})*")
 # What may sit between two words of one club name: spaces, "Man. City", "St James' Park", "&".
 JOIN_GAP_RE = re.compile(r"[\s.'’&\-]{1,4}")
 # A word that may open a club name: capitalised or a digit ("1860 Munich"), at a word start.
@@ -44,7 +45,10 @@ def strip_accents(text: str) -> str:
 
 def name_key(text: str) -> tuple[str, ...]:
     """Accent- and case-insensitive word tuple used as a lookup key for names."""
-    return tuple(WORD_RE.findall(strip_accents(text).casefold()))
+    folded = strip_accents(text).casefold()
+    if "'" in folded or "’" in folded:
+        return tuple(w.replace("'", "").replace("’", "") for w in WORD_RE.findall(folded))
+    return tuple(WORD_RE.findall(folded))
 
 
 @dataclass(frozen=True)
@@ -174,7 +178,7 @@ class Gazetteer:
             for n, word in enumerate(WORD_RE.finditer(text, start)):
                 if n >= max_words or (n and not JOIN_GAP_RE.fullmatch(text, previous_end, word.start())):
                     break
-                keys.append(strip_accents(word.group()).casefold())
+                keys.append(strip_accents(word.group()).casefold().replace("'", "").replace("’", ""))
                 key = tuple(keys)
                 hit = aliases.get(key)
                 if hit is not None:

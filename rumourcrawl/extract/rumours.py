@@ -121,7 +121,7 @@ HISTORICAL_CUES = re.compile(
     re.IGNORECASE,
 )
 PAST_SEASON_RE = re.compile(r"\blast (?:season|summer|year|january|window)\b|\bin the close season\b", re.I)
-PAST_YEAR_RE = re.compile(r"\b(?:in|since|of|until) (?:(?:January|February|March|April|May|June|July|August|"
+PAST_YEAR_RE = re.compile(r"\b(?:in|since|of) (?:(?:January|February|March|April|May|June|July|August|"
                           r"September|October|November|December|the summer of|summer) )?((?:19|20)\d\d)\b")
 # A denial that names no move: "no bids have been received", "no-one has come to me".
 GENERAL_DENIAL_RE = re.compile(
@@ -234,6 +234,9 @@ ANAPHOR_RE = re.compile(
     r"winger|forward|star|international|captain|youngster)\b(?! [A-Z])",
     re.IGNORECASE,
 )
+# What a manager says in the first person is about his own move only with words like these.
+OWN_MOVE_RE = re.compile(r"\b(?:leave|leaving|join|joining|move|moving|stay|staying|quit|resign|job|manage|"
+                         r"managing|coach|coaching|go|going|offer|offered|approach|approached|contract|deal)\b")
 THIRD_PERSON_RE = re.compile(r"\b(?:he|him|his|she|her)\b", re.IGNORECASE)
 FIRST_PERSON_RE = re.compile(r"\b(?:I|me|my|I'm|I've|I'd|I’m|I’ve)\b")
 
@@ -879,6 +882,11 @@ class ArticleAnalyser:
                 continue
             movers = self._movers(info, c_start, c_end)
             clause_text = text[c_start:c_end]
+            # '"I want Villa finishing top six," said O'Leary': a manager speaking is not moving unless he says so.
+            speaker_not_moving = sentence.quoted and info.speaker is not None and info.speaker.role != "player" \
+                and not OWN_MOVE_RE.search(clause_text)
+            if speaker_not_moving:
+                movers = [p for p in movers if p is not info.speaker]
             if info.speaker is not None and movers == [info.speaker] and info.speaker.role == "manager" \
                     and info.speaker.club and any(c[0] == "denied" for c in clause_cues) and last_mover \
                     and last_mover is not info.speaker:
@@ -892,16 +900,21 @@ class ArticleAnalyser:
                 if previous_subjects:
                     movers = previous_subjects
                 elif info.speaker is not None and info.speaker.role != "other" and FIRST_PERSON_RE.search(
-                        clause_text) and sentence.quoted and not (
+                        clause_text) and sentence.quoted and (
+                        info.speaker.role == "player" or OWN_MOVE_RE.search(clause_text)) and not (
                         info.speaker.role == "manager" and last_mover is not None
                         and THIRD_PERSON_RE.search(clause_text)):
                     movers = [info.speaker]
                 elif last_mover is not None and (ANAPHOR_RE.search(clause_text) or self._short_register(text)):
                     movers = [last_mover]
-                elif last_mover is not None and sentence.quoted and info.speaker is not None:
+                elif last_mover is not None and sentence.quoted and info.speaker is not None and (
+                        last_mover is not info.speaker or last_mover.role == "player"
+                        or OWN_MOVE_RE.search(clause_text)):
                     movers = [last_mover]
                 elif last_mover is not None and self._continues_claim(info, c_start, c_end, last_mover):
                     movers = [last_mover]
+            if speaker_not_moving:
+                movers = [p for p in movers if p is not info.speaker]
             if not movers:
                 continue
             # Managers doing the signing are not the ones moving.
@@ -1467,7 +1480,7 @@ def _fill_from_clubs(claims: list[Claim]) -> list[Claim]:
     moves ("Chelsea in talks with Brighton for Mensah" ... "Brighton demand €60m")."""
     known: dict[int, list[str]] = {}
     for claim in claims:
-        if claim.from_club and claim.kind not in ("stay",):
+        if claim.from_club and claim.kind not in ("stay",) and not claim.historical:
             known.setdefault(id(claim.subject), []).append(claim.from_club)
     for claim in claims:
         if claim.from_club is None and claim.kind in ("transfer", "loan", "appointment", "exit"):
