@@ -256,8 +256,10 @@ CLUB_FROM_BEFORE_RE = re.compile(
     r"club)\s+)?$"
 )
 BUYER_NOUN_BEFORE_RE = re.compile(
-    r"(?:bids?|offers?|approach(?:es)?|interest|inquiries|enquiries|inquiry|enquiry|proposals?|move|switch|"
-    r"deal|talks)\s+(?:(?:of|worth) [£€$][\d.,]+m? )?(?:for (?:[\w'’-]+ ){1,3})?(?:from|by)\s+(?:the\s+)?$"
+    r"(?:(?:bids?|offers?|approach(?:es)?|interest|inquiries|enquiries|inquiry|enquiry|proposals?)\s+"
+    r"(?:(?:of|worth) [£€$][\d.,]+m? )?(?:for (?:[\w'’-]+ ){1,3})?(?:from|by)"
+    # "a move from Arsenal" names the seller; "a move by Chelsea" the buyer
+    r"|(?:move|switch|deal|talks)\s+(?:for (?:[\w'’-]+ ){1,3})?by)\s+(?:the\s+)?$"
 )
 MATCH_CONTEXT_BEFORE_RE = re.compile(
     r"\b(?:clash|tie|match|game|draw|derby|final|fixture|meeting|defeat|win|victory|loss|lost|beat|beating|"
@@ -1228,6 +1230,8 @@ class ArticleAnalyser:
                 role = "former"
             elif MATCH_CONTEXT_BEFORE_RE.search(before) or TABLE_CONTEXT_BEFORE_RE.search(before):
                 role = "match"
+            elif re.search(r"\b(?:through|via|on behalf of|statement from)\s+(?:the\s+)?$", before):
+                role = "neutral"  # "issuing a statement through Arsenal"
             elif re.search(r"\b(?:nobody|no-one|no one|anyone|anybody|nothing) from\s+(?:the\s+)?$", before):
                 role = "to"  # "nobody from Chelsea has contacted me": the denied buyer
             elif listed and previous_role:
@@ -1454,6 +1458,14 @@ def _merge(claims: list[Claim]) -> list[Claim]:
         if existing is None:
             merged[key] = claim
             order.append(key)
+            continue
+        if claim.historical and not existing.historical:
+            continue  # background ("joined the Gunners from Seville in 2004") does not move a live claim on
+        if existing.historical and not claim.historical:
+            existing.historical = False
+            existing.stage, existing.evidence = claim.stage, claim.evidence
+            existing.source, existing.source_tier = claim.source, claim.source_tier
+            existing.from_club = claim.from_club or existing.from_club
             continue
         if existing.source is None and claim.source is not None and claim.stage == "denied":
             existing.source, existing.source_tier = claim.source, claim.source_tier
