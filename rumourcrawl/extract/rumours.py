@@ -37,6 +37,7 @@ STAGE_CUES: dict[str, list[str]] = {
         r"would (?:like|love) to play\b", r"keen\b", r"interest(?:ed)?\b", r"eye(?:s|ing|d)?\b",
         r"track(?:s|ing|ed)?\b", r"monitor(?:s|ing|ed)?\b", r"target(?:s|ing|ed)?\b", r"chas(?:e|es|ed|ing)\b",
         r"(?:in|joined|join|joins|enter(?:ed|s)?) the race", r"race (?:to sign|for)", r"line(?:d|s)? up",
+        r"lining up", r"swoop\b",
         r"turn (?:his|their|its) attentions? to", r"pursu(?:e|es|ed|ing|it)\b", r"view(?:s)? (?:him|her) as",
         r"shortlist(?:ed)?", r"would like to (?:sign|bring|play for|join)", r"admire(?:s|d)? ", r"plot(?:s|ting)?\b",
         r"consider(?:s|ing)? (?:a move|an approach|a bid|signing)", r"hop(?:e|es|ing) to sign",
@@ -59,13 +60,14 @@ STAGE_CUES: dict[str, list[str]] = {
         r"on the verge", r"personal terms", r"will (?:all )?(?:leave|join|depart|sign)\b",
         r"on (?:his|her|their) way (?:to|from|out)", r"expected to (?:join|sign|complete|leave|be appointed)",
         r"nearing\b", r"(?:deal|fee|terms) (?:is |has been )?(?:in place|struck|done)", r"subject to (?:a|him|her)",
-        r"green light", r"approv(?:ed|es|ing)\b",
+        r"green light", r"approv(?:ed|es|ing)\b", r"will take (?:temporary |caretaker |interim )?(?:charge|over)",
     ],
     "done": [
         r"(?:has|have|had) signed\b", r"signed (?:for|with|a|an|on)\b", r"signs\b", r"complete[ds]\b",
         r"completion\b", r"joined\b(?! the race)", r"appointed\b", r"sealed\b", r"unveiled\b",
         r"resign(?:ed|s)\b", r"sacked\b", r"(?:has been|was|were|been) loaned\b", r"put pen to paper",
-        r"(?:put|placed|is) in (?:temporary |caretaker |interim )?charge", r"(?:has|have) left\b",
+        r"(?:put|placed|is) in (?:temporary |caretaker |interim )?charge",
+        r"(?:took|(?:has|have|had) taken) (?:temporary |caretaker |interim )?charge", r"(?:has|have) left\b",
         r"confirmed (?:as|the (?:signing|appointment|arrival|departure))", r"officially\b",
         r"announced (?:the|his|her) (?:signing|arrival|appointment|departure)", r"took over\b",
         r"deals? (?:were|was|has been) (?:sorted|completed|finalised)", r"\bextension\b", r"contract extension",
@@ -314,7 +316,8 @@ SELLER_VERB_AFTER_RE = re.compile(
     r"^(?:[’']s?)?\s*(?:(?:have|has|are|is|were|was|had|will|would|also|now|still|reportedly|)\s+){0,3}"
     r"(?:rejected|reject|turned down|accepted|accept|are ready to sell|want £|want [£€$]|demand|demanding|"
     r"value|valued|slapped|set to loan|(?:prepared|ready|willing|happy|open) to (?:cash in|sell|let|listen)|"
-    r"cash in|ruled out selling|rule out selling|"
+    r"cash in|ruled out selling|rule out selling|sacked|dismissed|parted company with|part company with|released|"
+    r"want more|want (?:a )?(?:higher|bigger|better|improved)|demand more|"
     r"loan out|loaned out|sold|sell|selling|insist|refuse|refused|are set to loan|"
     r"will pay|say they will pay|agreed to let)"
 )
@@ -339,13 +342,15 @@ COMPILED_STAGE_CUES = _compile_cues()
 # when one of its own words is there. tests/test_rumours.py checks that the gates never hide a cue.
 STAGE_GATE_WORDS = {
     "speculation": "link tipp spec rumo tout earm dest favo coul move swit tran talk cons seek",
-    "interest": "want stay love keen inte eye eyes eyed trac moni targ chas race line turn purs view shor like "
+    "interest": "want stay love swoo lini keen inte eye eyes eyed trac moni targ chas race line turn purs view shor "
+                "like "
                 "admi plot hope hopi deli drea cons ask asks aske requ kept",
     "talks": "talk nego appr disc enqu inqu dial held cont",
     "bid": "bid bids bidd offe subm tabl prop laun",
-    "agreed": "agre pois set clos here medi verg pers term leav join depa sign way expe near deal fee fees subj gree "
+    "agreed": "agre pois set take clos here medi verg pers term leav join depa sign way expe near deal fee fees subj "
+              "gree "
               "appr",
-    "done": "sign comp join appo seal unve resi sack loan pen char left conf offi anno took deal exte done",
+    "done": "sign comp join appo seal unve resi sack loan pen char took take left conf offi anno took deal exte done",
     "denied": "deny deni rule ruli noth nobo need plan down dism appr rece offe bid bids neve here leav stay trut foun "
               "cont deal inte sale invi true sell sold",
     "collapsed": "turn reje pull coll fell fall call brok walk snub tabl hija",
@@ -379,6 +384,13 @@ CLAUSE_BOUNDARY_RE = re.compile(
     # "Osei, who joined Leverkusen in 2022, has agreed terms": the comma before the verb ends the relative clause.
     r",\s+(?=(?:has|have|had|is|was|are|were|will|would|could|can|may|might|remains?)\b)"
 )
+NEXT_CAPITAL_RE = re.compile(r" ([A-ZÀ-Þ][a-zß-ÿ'’-]+)\b")
+PREVIOUS_CAPITAL_RE = re.compile(r"\b([A-ZÀ-Þ][a-zß-ÿ'’-]+) $")
+MANAGER_IN_CHARGE_RE = re.compile(
+    r"\b(?:in|take|taken|took|takes) (?:temporary |caretaker |interim )?charge\b|\bappointed\b|\btake over\b")
+VACANCY_RE = re.compile(r"\b(?:shortlist|short-list|candidates?|frontrunners?|front-runners?|in the running|"
+                        r"replacement|successor|vacancy|vacant|favourite to (?:become|be named|replace|succeed))\b")
+FORMER_CLUB_BEFORE_RE = re.compile(r"\b(?:former|ex-?)\s")
 LIST_JOIN_RE = re.compile(r"\s*(?:,|&|and|,\s*and)\s*")
 RELATIVE_START_RE = re.compile(r"^\W*(?:who|which|whose)\b")
 OBJECT_BEFORE_RE = re.compile(
@@ -621,7 +633,7 @@ class ArticleAnalyser:
         title_candidates = {n for _, _, n in _name_candidates(self.title, title_clubs)} if self.title else set()
         pending: list[tuple[SentenceInfo, list[tuple[int, int, str]]]] = []
         for sentence in self.sentences:
-            clubs = self.gazetteer.find_clubs(sentence.text)
+            clubs = self._drop_name_parts(sentence.text, self.gazetteer.find_clubs(sentence.text))
             weight = 3 if sentence.index == 0 else 1  # the lead names the story's club
             for club in clubs:
                 self.club_counts[club.canonical] = self.club_counts.get(club.canonical, 0) + weight
@@ -671,6 +683,24 @@ class ArticleAnalyser:
                 person.role = "other"  # only ever quoted: an agent, official or pundit, not the mover
             if self.gazetteer.source(person.name) is not None:
                 person.role = "other"  # journalists report moves, they do not make them
+
+    @staticmethod
+    def _drop_name_parts(text: str, clubs: list[ClubMention]) -> list[ClubMention]:
+        """One-word club names that are here a person's first name or surname: "striker Milan Petric",
+        "youngster Kieran Moss"."""
+        kept = []
+        for club in clubs:
+            if " " not in club.surface and club.alias_type != "venue":
+                after = NEXT_CAPITAL_RE.match(text, club.end)
+                before = PREVIOUS_CAPITAL_RE.search(text, max(0, club.start - 30), club.start)
+                if after and after.group(1).casefold() not in NOT_NAME_WORDS and _role_before(text, club.start)[0] \
+                        and not any(c.start == after.start(1) for c in clubs):
+                    continue  # "Tottenham striker Milan Petric"
+                if before and before.group(1).casefold() not in NOT_NAME_WORDS \
+                        and not any(c.end == before.end(1) for c in clubs) and before.group(1) != club.surface:
+                    continue  # "Arsenal youngster Kieran Moss"
+            kept.append(club)
+        return kept
 
     def _mention_count(self, person: Person) -> int:
         return sum(1 for info in self.infos for m in info.mentions if m.person is person)
@@ -1149,9 +1179,14 @@ class ArticleAnalyser:
                 self._add(subject, open_claim.to_club, new_from, open_claim.kind if not loan else "loan", stage,
                           source, tier, text, fee, historical, extra, info)
                 continue
-            if subject.role == "manager" and re.search(r"\bin (?:temporary |caretaker |interim )?charge\b|"
-                                                       r"\bappointed\b", clause):
+            if subject.role == "manager" and MANAGER_IN_CHARGE_RE.search(clause) or (
+                    stage in ("speculation", "interest", "talks") and VACANCY_RE.search(text)
+                    and APPOINTMENT_RE.search(text)):
+                # "Tommy Craig will take charge of the team", "X and Y are on the shortlist": the club whose job it is.
                 club = self._main_club()
+                if club == subject.club or FORMER_CLUB_BEFORE_RE.search(text) and club in {
+                        c.canonical for c in info.clubs if FORMER_BEFORE_RE.search(text[max(0, c.start - 12):c.start])}:
+                    club = None
                 if club:
                     self._add(subject, club, None, "appointment", stage, source, tier, text, fee, historical,
                               extra, info)
