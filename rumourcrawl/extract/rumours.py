@@ -81,6 +81,7 @@ STAGE_CUES: dict[str, list[str]] = {
         r"no (?:immediate )?plans to", r"play(?:ed|s|ing)? down", r"dismiss(?:ed|es)?\b", r"will not approach",
         r"(?:had|have|has) not received", r"not (?:been )?(?:any|a) (?:bid|offer|approach)", r"never (?:talked|spoken)",
         r"happy here", r"no chance of (?:him|her) leaving", r"staying put",
+        r"(?:have|has|had)(?:n't| not) (?:spoken|talked) to", r"not (?:spoken|talked) to (?:anyone|anybody)",
     ],
     "collapsed": [
         r"turn(?:ed|s|ing)? down (?:a |the )?(?:move|switch|transfer|chance)", r"rejected a (?:move|switch|transfer)",
@@ -143,7 +144,8 @@ CONDITIONAL_START_RE = re.compile(r"^\W*(?:if|unless|should|whether)\b", re.IGNO
 GENERIC_REPORT_RE = re.compile(
     r"\b(?:according to|say|says|claim|claims|suggest|suggests)?\s*(?P<src>(?:media |press |recent |newspaper |"
     r"weekend )?reports?(?: in (?:the )?[A-Z][a-z]+)?)(?:(?: on [A-Z]\w+day| this (?:week|morning)| at the weekend|"
-    r" overnight| yesterday| today))?(?= (?:claim|say|said|suggest|state|indicate|report|have|that|,|\.|$))"
+    r" overnight| yesterday| today))?(?= (?:claim|say|said|suggest|state|indicate|report|have|that|linking|link|"
+    r"suggesting|claiming|,|\.|$))"
     r"|\b(?:were|was|are|is|been|being) (?P<rep>reported|reportedly|understood to be reported)\b"
     r"|\b(?P<rep2>reportedly)\b|\baccording to (?P<rep3>reports?(?: in [A-Z][a-z]+)?)",
 )
@@ -190,8 +192,8 @@ NOT_NAME_WORDS = set(
     ghanaian senegal senegalese cameroon ivory coast egypt egyptian morocco moroccan algeria japan japanese korea
     korean china chinese australia australian switzerland swiss austria austrian czech slovakia hungary hungarian
     romania romanian bulgaria bulgarian ukraine ukrainian uruguay uruguayan colombia colombian chile chilean
-    peru ecuador paraguay venezuela canada canadian saudi arabia qatar london madrid milan paris rome munich turin
-    lisbon glasgow edinburgh manchester merseyside rio janeiro janeiro sao paulo los angeles la new york san
+    peru ecuador paraguay venezuela canada canadian saudi arabia qatar london madrid paris rome munich turin
+    lisbon glasgow edinburgh manchester merseyside rio janeiro sao paulo los angeles la new york san
     sebastian belgrade lancashire yorkshire midlands achilles god christ easter champions' europa national
     international under-21 under-21s u21 unicef canal plus city united town county rovers athletic wanderers albion
     club clubs football fc player players manager boss coach striker midfielder defender keeper goalkeeper
@@ -260,6 +262,7 @@ CLUB_FROM_BEFORE_RE = re.compile(
 BUYER_NOUN_BEFORE_RE = re.compile(
     r"(?:(?:bids?|offers?|approach(?:es)?|interest|inquiries|enquiries|inquiry|enquiry|proposals?)\s+"
     r"(?:(?:of|worth) [£€$][\d.,]+m? )?(?:for (?:[\w'’-]+ ){1,3})?(?:from|by)"
+    r"(?:\s+(?:the\s+)?[\w-]+\s+(?:side|club|outfit|giants|champions))?"
     # "a move from Arsenal" names the seller; "a move by Chelsea" the buyer
     r"|(?:move|switch|deal|talks)\s+(?:for (?:[\w'’-]+ ){1,3})?by)\s+(?:the\s+)?$"
 )
@@ -351,7 +354,8 @@ STAGE_GATE_WORDS = {
               "gree "
               "appr",
     "done": "sign comp join appo seal unve resi sack loan pen char took take left conf offi anno took deal exte done",
-    "denied": "deny deni rule ruli noth nobo need plan down dism appr rece offe bid bids neve here leav stay trut foun "
+    "denied": "deny deni rule ruli spok talk noth nobo need plan down dism appr rece offe bid bids neve here "
+              "leav stay trut foun "
               "cont deal inte sale invi true sell sold",
     "collapsed": "turn reje pull coll fell fall call brok walk snub tabl hija",
 }
@@ -831,8 +835,8 @@ class ArticleAnalyser:
         if best is not None:
             return best
         if re.search(r"\b(?:he|she)\b|\bthe [\w-]+(?: [\w-]+)?\s+(?:" + SPEECH_VERBS + ")", hint,
-                     re.IGNORECASE):
-            return last_person
+                     re.IGNORECASE) or ANAPHOR_RE.match(hint.lstrip()):
+            return last_person  # "The Serbian, who has scored four goals, said:"
         return None
 
     def _attribution(self, info: SentenceInfo) -> tuple[str | None, int | None, bool]:
@@ -973,6 +977,8 @@ class ArticleAnalyser:
         claimed = {c.to_club for c in self.claims if c.subject is mover and c.to_club}
         if any(club in claimed for club in clubs):
             return True
+        if mover.club and mover.club in clubs and any(club != mover.club for club in clubs):
+            return True  # "Spurs have received an enquiry from Olympiakos": his club and a new one
         return bool(claimed) and re.search(r"\balso\b", info.sentence.text[c_start:c_end]) is not None
 
     @staticmethod
@@ -1101,6 +1107,8 @@ class ArticleAnalyser:
         fee = self._fee(clause, positive)
         extra = self._extras(clause)
         source, tier = info.source, info.source_tier
+        if source is None and info.speaker is not None and cues and sentence.in_quote(cues[0][1]):
+            source, tier = info.speaker.name, self._person_tier(info.speaker)  # the claim is in his quote
         if reported:
             source, tier = "reports", 4
             denials = [c for c in denials if c[1] >= c_start]
@@ -1364,8 +1372,12 @@ class ArticleAnalyser:
         """Who denies: the person or club that is the subject of the denial verb ("Moyes has dismissed
         reports", "Preston say they have received no approach")."""
         text = info.sentence.text
-        people = [m for m in info.mentions if c_start <= m.start and m.end <= cue_start
-                  and m.person not in movers and not info.sentence.in_quote(m.start)]
+        before_cue = [m for m in info.mentions if c_start <= m.start and m.end <= cue_start
+                      and not info.sentence.in_quote(m.start)]
+        people = [m for m in before_cue if m.person not in movers]
+        if not people and before_cue:
+            person = before_cue[-1].person  # "Reyes had moved to play down reports": he denies it himself
+            return person.name, self._person_tier(person)
         if people:
             person = people[-1].person
             if person.club and person.role != "player":
