@@ -67,7 +67,9 @@ STAGE_CUES: dict[str, list[str]] = {
         r"completion\b", r"joined\b(?! the race)", r"appointed\b", r"sealed\b", r"unveiled\b",
         r"resign(?:ed|s)\b", r"sacked\b", r"(?:has been|was|were|been) loaned\b", r"put pen to paper",
         r"(?:put|placed|is) in (?:temporary |caretaker |interim )?charge",
-        r"(?:took|(?:has|have|had) taken) (?:temporary |caretaker |interim )?charge", r"(?:has|have) left\b",
+        r"(?:took|(?:has|have|had) taken) (?:temporary |caretaker |interim )?charge",
+        r"snapped up", r"(?:have|has|had) (?:sold|landed|captured)\b", r"complete[ds]? the capture",
+        r"(?:has|have) left\b",
         r"confirmed (?:as|the (?:signing|appointment|arrival|departure))", r"officially\b",
         r"announced (?:the|his|her) (?:signing|arrival|appointment|departure)", r"took over\b",
         r"deals? (?:were|was|has been) (?:sorted|completed|finalised)", r"\bextension\b", r"contract extension",
@@ -81,7 +83,8 @@ STAGE_CUES: dict[str, list[str]] = {
         r"no (?:immediate )?plans to", r"play(?:ed|s|ing)? down", r"dismiss(?:ed|es)?\b", r"will not approach",
         r"(?:had|have|has) not received", r"not (?:been )?(?:any|a) (?:bid|offer|approach)", r"never (?:talked|spoken)",
         r"happy here", r"no chance of (?:him|her) leaving", r"staying put",
-        r"(?:have|has|had)(?:n't| not) (?:spoken|talked) to", r"not (?:spoken|talked) to (?:anyone|anybody)",
+        r"(?:have|has|had)(?:n't| not) (?:spoken|talked) to", r"(?:not|never|won't|refuse to|refused to) sell\b",
+        r"not (?:spoken|talked) to (?:anyone|anybody)",
     ],
     "collapsed": [
         r"turn(?:ed|s|ing)? down (?:a |the )?(?:move|switch|transfer|chance)", r"rejected a (?:move|switch|transfer)",
@@ -103,7 +106,8 @@ STAY_CUES = (
     r"\bstay(?:s|ing)? (?:at|with|put)\b|\b(?:to|will|would) stay\b|\bremain(?:s|ing)? (?:at|with)\b|"
     r"\bnot for sale\b|\bno intention of selling\b|\bnot (?:inviting|accepting) (?:any )?offers\b|"
     r"\bsecur(?:e|es|ed|ing) (?:his|her) future\b|\bfuture at the club\b|\bpen to paper\b|\bnew terms\b|"
-    r"\bcontract offer\b|\boffering (?:him|her) a new\b|\b(?:current|new) offer to\b|\bnot selling\b"
+    r"\bcontract offer\b|\boffering (?:him|her) a new\b|\b(?:current|new) offer to\b|\bnot selling\b|"
+    r"\b(?:not|never|won't|refuse to|refused to) sell\b"
 )
 LOAN_CUES = r"\bloan(?:ed|s|ing)?\b"
 APPOINTMENT_CUES = (
@@ -210,7 +214,7 @@ PLAYER_ROLE_WORDS = (
     r"striker|midfielder|defender|keeper|goalkeeper|goalie|winger|forward|full-back|fullback|centre-back|"
     r"center-back|left-back|right-back|wing-back|playmaker|captain|skipper|star|player|international|"
     r"youngster|teenager|prodigy|wonderkid|talent|ace|attacker|marksman|frontman|stopper|signing|target|"
-    r"academy graduate|loanee|veteran|hitman"
+    r"academy graduate|loanee|veteran|hitman|free agent"
 )
 MANAGER_ROLE_WORDS = (
     r"boss|manager|head coach|coach|gaffer|caretaker|tactician|assistant|number two|right-hand men|right-hand man"
@@ -255,7 +259,8 @@ CLUB_TO_BEFORE_RE = re.compile(
 CLUB_FROM_BEFORE_RE = re.compile(
     r"(?:\bfrom|\bleave|\bleaves|\bleaving|\bleft|\bquit|\bquits|\bdeparting|\baway from|\bexit|\bexit from|\bout of|"
     r"\bsell|\bselling|\bsold by|\bsacked by|\bloan from|\bloaned from|\bloan spell at|\bspell at|\bcontract at|"
-    r"\bresigned as [\w ]{0,20} of|\bpay|\bpaying|\b(?:deal|future|career|time|stay|request|unsettled|unhappy) at)"
+    r"\bresigned as [\w ]{0,20} of|\bpay|\bpaying|\boffer(?:ed|s|ing)?|"
+    r"\b(?:deal|future|career|time|stay|request|unsettled|unhappy) at)"
     r"\s+(?:the\s+|rivals?\s+|club\s+|(?:[a-z]+ )?(?:outfit|side|"
     r"club)\s+)?$"
 )
@@ -291,6 +296,7 @@ DENIED_REPORTS_AFTER_RE = re.compile(
     r"talk|stories|story)\s+(?:that|of|linking|suggesting|claiming)\b"
 )
 CLUB_SAYS_RE = re.compile(r"\s+(?:have\s+|has\s+)?(?:say|says|said|insist|insists|insisted|claim|claims|maintain|"
+                          r"denied|deny|denies|dismissed|ruled out|played down|"
                           r"maintains|stress|stressed|confirmed|confirm|state|stated)\b")
 HEARSAY_BEFORE_RE = re.compile(r"\b(?:i|we) (?:have |had |'ve )?heard\b|\bi'?m told\b|\bword is\b")
 COUNTERPARTY_BEFORE_RE = re.compile(
@@ -353,7 +359,8 @@ STAGE_GATE_WORDS = {
     "agreed": "agre pois set take clos here medi verg pers term leav join depa sign way expe near deal fee fees subj "
               "gree "
               "appr",
-    "done": "sign comp join appo seal unve resi sack loan pen char took take left conf offi anno took deal exte done",
+    "done": "sign snap sold land capt comp join appo seal unve resi sack loan pen char took take left conf offi anno "
+            "deal exte done",
     "denied": "deny deni rule ruli spok talk noth nobo need plan down dism appr rece offe bid bids neve here "
               "leav stay trut foun "
               "cont deal inte sale invi true sell sold",
@@ -395,6 +402,8 @@ MANAGER_IN_CHARGE_RE = re.compile(
 VACANCY_RE = re.compile(r"\b(?:shortlist|short-list|candidates?|frontrunners?|front-runners?|in the running|"
                         r"replacement|successor|vacancy|vacant|favourite to (?:become|be named|replace|succeed))\b")
 FORMER_CLUB_BEFORE_RE = re.compile(r"\b(?:former|ex-?)\s")
+BOSS_WORD_RE = re.compile(r"\b(?:boss|manager|head coach|coach|chairman|president|director|owner|chief executive)\b")
+NEGATIVE_WORD_RE = re.compile(r"\b(?:not|no|never|nothing|den(?:y|ies|ied)|rul(?:e|ed|es) out|dismiss\w*)\b|n't\b")
 LIST_JOIN_RE = re.compile(r"\s*(?:,|&|and|,\s*and)\s*")
 RELATIVE_START_RE = re.compile(r"^\W*(?:who|which|whose)\b")
 OBJECT_BEFORE_RE = re.compile(
@@ -741,6 +750,10 @@ class ArticleAnalyser:
     def _note_role_and_club(self, person: Person, text: str, start: int, end: int,
                             clubs: list[ClubMention]) -> str | None:
         role_kind, _role_word = _role_before(text, start)
+        if person.club is None and not role_kind:
+            owner = next((c for c in clubs if 0 <= start - c.end <= 3 and text[c.end : start] in ("'s ", "’s ")), None)
+            if owner is not None:
+                person.club = owner.canonical  # "Chelsea's Carlton Cole"
         if role_kind:
             person.role_votes[role_kind] = person.role_votes.get(role_kind, 0) + 1
             # The club just before the role noun is the person's club ("Roma defender", "Larne's star").
@@ -1281,6 +1294,13 @@ class ArticleAnalyser:
                 role = previous_role
             elif self._is_affiliation(club, text, info):
                 role = "affiliation"
+                boss = next((m for m in info.mentions if 0 <= m.start - club.end <= 45), None)
+                if boss is not None and boss.person.role in ("manager", "other") and boss.person not in movers \
+                        and BOSS_WORD_RE.search(text, club.end, boss.start) \
+                        and not NEGATIVE_WORD_RE.search(text, c_start, c_end):
+                    # "Chelsea boss Jose Mourinho wants to sign Essien": the boss buys for his club.
+                    role = None
+                    undecided.append((club, before))
             elif BUYER_NOUN_BEFORE_RE.search(before):
                 role = "to"
             elif COUNTERPARTY_BEFORE_RE.search(before):
