@@ -404,6 +404,29 @@ VACANCY_RE = re.compile(r"\b(?:shortlist|short-list|candidates?|frontrunners?|fr
 FORMER_CLUB_BEFORE_RE = re.compile(r"\b(?:former|ex-?)\s")
 BOSS_WORD_RE = re.compile(r"\b(?:boss|manager|head coach|coach|chairman|president|director|owner|chief executive)\b")
 NEGATIVE_WORD_RE = re.compile(r"\b(?:not|no|never|nothing|den(?:y|ies|ied)|rul(?:e|ed|es) out|dismiss\w*)\b|n't\b")
+CLUB_ANAPHOR_COUNTRY = {
+    "english": "eng", "premiership": "eng", "premier league": "eng", "championship": "eng", "london": "eng",
+    "merseyside": "eng", "midlands": "eng", "north-east": "eng", "lancashire": "eng", "yorkshire": "eng",
+    "scottish": "sco", "spl": "sco", "spanish": "es", "la liga": "es", "italian": "it", "serie a": "it",
+    "german": "de", "bundesliga": "de", "french": "fr", "ligue 1": "fr", "portuguese": "pt", "dutch": "nl",
+    "turkish": "tr", "greek": "gr", "brazilian": "br", "mexican": "mx",
+}
+CLUB_ANAPHOR_RE = re.compile(
+    r"\bthe (?P<adj>" + "|".join(sorted("SPL" if k == "spl" else k.title() for k in CLUB_ANAPHOR_COUNTRY)) +
+    r")(?: (?:trio|duo))? (?:club|side|outfit|giants|champions|team|heavyweights|aristocrats)\b"
+)
+# "Mexican outfit Red Sharks Veracruz", "Championship side Exeter City", "non-league club Canvey Island"
+CONTEXT_CLUB_RE = re.compile(
+    r"\b(?:[A-Z][a-z]+(?: [A-Z][a-z]+)?|Serie [AB]|La Liga|Ligue [12]|League (?:One|Two)|SPL|MLS|non-league|"
+    r"lower-league|top-flight) (?:outfit|side|club|giants|champions|minnows|strugglers) "
+    r"(?P<club>[A-Z][\w'’.-]+(?: (?:de |del |do |da )?[A-Z][\w'’.-]+){0,3})"
+)
+# "Mick McCarthy's side", "Alonso's immediate replacement", "Wenger's support": the name modifies a noun.
+POSSESSIVE_NOT_MOVER_RE = re.compile(
+    r"[’']s (?:[\w-]+ ){0,2}?(?:side|team|men|squad|club|players|charges|replacement|successor|predecessor|"
+    r"assistant|number two|right-hand man|relationship|support|style|decision|"
+    r"view|views|comments|goal|header|strike|performance|departure from the dug-?out|reign|tenure|regime)\b"
+)
 LIST_JOIN_RE = re.compile(r"\s*(?:,|&|and|,\s*and)\s*")
 RELATIVE_START_RE = re.compile(r"^\W*(?:who|which|whose)\b")
 OBJECT_BEFORE_RE = re.compile(
@@ -645,8 +668,12 @@ class ArticleAnalyser:
         title_clubs = self.gazetteer.find_clubs(self.title) if self.title else []
         title_candidates = {n for _, _, n in _name_candidates(self.title, title_clubs)} if self.title else set()
         pending: list[tuple[SentenceInfo, list[tuple[int, int, str]]]] = []
+        recent_clubs: list[str] = []
         for sentence in self.sentences:
             clubs = self._drop_name_parts(sentence.text, self.gazetteer.find_clubs(sentence.text))
+            clubs = self._context_clubs(sentence.text, clubs)
+            clubs = self._club_anaphors(sentence.text, clubs, recent_clubs)
+            recent_clubs.extend(c.canonical for c in clubs)
             weight = 3 if sentence.index == 0 else 1  # the lead names the story's club
             for club in clubs:
                 self.club_counts[club.canonical] = self.club_counts.get(club.canonical, 0) + weight
@@ -696,6 +723,41 @@ class ArticleAnalyser:
                 person.role = "other"  # only ever quoted: an agent, official or pundit, not the mover
             if self.gazetteer.source(person.name) is not None:
                 person.role = "other"  # journalists report moves, they do not make them
+
+    def _club_anaphors(self, text: str, clubs: list[ClubMention], recent: list[str]) -> list[ClubMention]:
+        """"the English club", "the Spanish giants": the latest club of that country named so far."""
+        if "the " not in text:
+            return clubs
+        added = False
+        for match in CLUB_ANAPHOR_RE.finditer(text):
+            if any(c.start < match.end() and match.start() < c.end for c in clubs):
+                continue
+            country = CLUB_ANAPHOR_COUNTRY.get(match.group("adj").casefold())
+            earlier = [c.canonical for c in clubs if c.end <= match.start()]
+            for name in reversed(recent + earlier):
+                if self.gazetteer.club_country.get(name) == country:
+                    clubs.append(ClubMention(match.start(), match.end(), match.group(0), name, "anaphor"))
+                    added = True
+                    break
+        return sorted(clubs, key=lambda c: c.start) if added else clubs
+
+    def _context_clubs(self, text: str, clubs: list[ClubMention]) -> list[ClubMention]:
+        """Clubs in no list, named by context: "Mexican outfit Red Sharks Veracruz", "Conference side Exeter"."""
+        if "side " not in text and "outfit " not in text and "club " not in text and "giants " not in text \
+                and "champions " not in text:
+            return clubs
+        added = False
+        for match in CONTEXT_CLUB_RE.finditer(text):
+            start, end = match.span("club")
+            name = match.group("club")
+            if any(c.start < end and start < c.end for c in clubs) or all(
+                    w.casefold() in NOT_NAME_WORDS for w in name.split()):
+                continue
+            if self.registry.lookup(name) is not None:
+                continue
+            clubs.append(ClubMention(start, end, name, self.gazetteer.canonical_club(name) or name, "context"))
+            added = True
+        return sorted(clubs, key=lambda c: c.start) if added else clubs
 
     @staticmethod
     def _drop_name_parts(text: str, clubs: list[ClubMention]) -> list[ClubMention]:
@@ -923,6 +985,11 @@ class ArticleAnalyser:
         clauses = self._clauses(text, info)
         previous_subjects: list[Person] = []
         for c_start, c_end in clauses:
+            if RELATIVE_START_RE.search(text[c_start : c_start + 12]):
+                # "Mexican outfit Red Sharks Veracruz, who also expressed an interest": the club is the subject.
+                antecedent = next((c for c in info.clubs if 0 <= c_start - c.end <= 2), None)
+                if antecedent is not None:
+                    c_start = antecedent.start
             clause_cues = [c for c in cues if c_start <= c[1] < c_end]
             if not clause_cues:
                 movers = self._movers(info, c_start, c_end)
@@ -992,6 +1059,11 @@ class ArticleAnalyser:
             return True
         if mover.club and mover.club in clubs and any(club != mover.club for club in clubs):
             return True  # "Spurs have received an enquiry from Olympiakos": his club and a new one
+        if claimed or mover.club:
+            # "... but that the English club had been earmarked as a possible destination": a destination
+            # for someone already in play.
+            to_clubs, _from, _sellers = self._club_roles(info, c_start, c_end, [mover])
+            return any(club != mover.club for club in to_clubs)
         return bool(claimed) and re.search(r"\balso\b", info.sentence.text[c_start:c_end]) is not None
 
     @staticmethod
@@ -1070,7 +1142,7 @@ class ArticleAnalyser:
         for mention in info.mentions:
             if c_start <= mention.start < c_end and mention.person.role != "other":
                 after = info.sentence.text[mention.end : mention.end + 25]
-                if re.match(r"^[’']s (?:side|team|men|squad|club|players|charges)\b", after):
+                if POSSESSIVE_NOT_MOVER_RE.match(after):
                     continue  # "Mick McCarthy's side" is a club, not a mover
                 if mention.person not in movers:
                     movers.append(mention.person)
