@@ -382,9 +382,10 @@ def cue_word_keys(lowered: str) -> set[str]:
 def has_cue_word(lowered: str) -> bool:
     return not CUE_GATE_PREFIXES.isdisjoint(cue_word_keys(lowered))
 
-EXIT_RE = re.compile(EXIT_CUES, re.IGNORECASE)
-STAY_RE = re.compile(STAY_CUES, re.IGNORECASE)
-LOAN_RE = re.compile(LOAN_CUES, re.IGNORECASE)
+# These three are matched against lower-cased text (IGNORECASE makes long alternations slow).
+EXIT_RE = re.compile(EXIT_CUES)
+STAY_RE = re.compile(STAY_CUES)
+LOAN_RE = re.compile(LOAN_CUES)
 APPOINTMENT_RE = re.compile(APPOINTMENT_CUES, re.IGNORECASE)
 CLAUSE_BOUNDARY_RE = re.compile(
     r";|:\s|,\s+(?:and|but|while|whereas|although|though|after|as|when|who|which|because)\b|"
@@ -613,6 +614,21 @@ def _name_candidates(text: str, clubs: list[ClubMention]) -> list[tuple[int, int
             found.append((start, end, name))
             offset = end
     return found
+
+
+QUOTED_RUN_RE = re.compile(b"\x01+")
+
+
+def _blank_quotes(text: str, mask: bytes) -> str:
+    """The text with its quoted characters blanked out (same length), so offsets still line up."""
+    parts = []
+    last = 0
+    for run in QUOTED_RUN_RE.finditer(mask):
+        parts.append(text[last : run.start()])
+        parts.append(" " * (run.end() - run.start()))
+        last = run.end()
+    parts.append(text[last:])
+    return "".join(parts)
 
 
 def _role_word(words: list[str]) -> str | None:
@@ -921,7 +937,7 @@ class ArticleAnalyser:
         if sentence.quoted and info.speaker is not None:
             return info.speaker.name, self._person_tier(info.speaker), False
         if 1 in sentence.quote_mask:
-            narrative = "".join(" " if flag else ch for ch, flag in zip(text, sentence.quote_mask, strict=False))
+            narrative = _blank_quotes(text, sentence.quote_mask)
         else:
             narrative = text
         match = QUOTED_IN_RE.search(narrative)
@@ -1183,12 +1199,13 @@ class ArticleAnalyser:
         to_clubs, from_clubs, seller_clubs = self._club_roles(info, c_start, c_end, movers,
                                                               min(c[1] for c in cues) if cues else None)
         historical = bool(HISTORICAL_CUES.search(clause.lstrip(" ,;:-–—"))) or self._past_year(clause, positive)
-        stay = bool(STAY_RE.search(clause))
-        exit_cue = bool(EXIT_RE.search(clause))
+        lowered = clause.lower()
+        stay = bool(STAY_RE.search(lowered))
+        exit_cue = bool(EXIT_RE.search(lowered))
         if not stay and not exit_cue and not to_clubs and any(c[0] == "done" for c in positive):
             # "O'Leary put pen to paper after deals were sorted for Aitken": the new deal of the sentence.
-            stay = bool(STAY_RE.search(text))
-        loan = bool(LOAN_RE.search(clause))
+            stay = bool(STAY_RE.search(text.lower()))
+        loan = "loan" in lowered and LOAN_RE.search(lowered) is not None
         fee = self._fee(clause, positive)
         extra = self._extras(clause)
         source, tier = info.source, info.source_tier
@@ -1507,16 +1524,19 @@ class ArticleAnalyser:
     @staticmethod
     def _extras(clause: str) -> dict:
         extra: dict = {}
-        if OPTION_TO_BUY_RE.search(clause):
+        lowered = clause.lower()
+        if ("option" in lowered or "obligation" in lowered or "buy" in lowered) and OPTION_TO_BUY_RE.search(clause):
             extra["option_to_buy"] = True
-            if re.search(r"\bobligation\b", clause, re.IGNORECASE):
+            if "obligation" in lowered:
                 extra["obligation_to_buy"] = True
-        match = CONTRACT_LENGTH_RE.search(clause)
-        if match:
-            extra["contract_length"] = match.group("len")
-        match = ADD_ONS_RE.search(clause)
-        if match:
-            extra["add_ons"] = match.group("addon")
+        if "year" in lowered or "month" in lowered or "season" in lowered:
+            match = CONTRACT_LENGTH_RE.search(clause)
+            if match:
+                extra["contract_length"] = match.group("len")
+        if "add" in lowered or "bonus" in lowered or "variable" in lowered:
+            match = ADD_ONS_RE.search(clause)
+            if match:
+                extra["add_ons"] = match.group("addon")
         return extra
 
     def _home_club(self, subject: Person, info: SentenceInfo) -> str | None:
