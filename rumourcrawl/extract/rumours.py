@@ -388,7 +388,7 @@ STAY_RE = re.compile(STAY_CUES)
 LOAN_RE = re.compile(LOAN_CUES)
 APPOINTMENT_RE = re.compile(APPOINTMENT_CUES, re.IGNORECASE)
 CLAUSE_BOUNDARY_RE = re.compile(
-    r";|:\s|,\s+(?:and|but|while|whereas|although|though|after|as|when|who|which|because)\b|"
+    r";|:\s|,\s+(?:and|but|while|whereas|although|though|after|as(?! well as)|when|who|which|because)\b|"
     r"\s+(?:but|while|whereas|although)\s+|\s[-–—]\s|,\s+with\s+(?=[A-Z])|\s+and\s+(?=(?:he|she|they|it|the club)\b)|"
     # "poised to join Sunderland after turning down Stoke", "after deals were sorted for ...": a new event.
     r"\s+when\s+(?=(?:he|she|they|it|the)\b)|"
@@ -403,6 +403,7 @@ MANAGER_IN_CHARGE_RE = re.compile(
 VACANCY_RE = re.compile(r"\b(?:shortlist|short-list|candidates?|frontrunners?|front-runners?|in the running|"
                         r"replacement|successor|vacancy|vacant|favourite to (?:become|be named|replace|succeed))\b")
 FORMER_CLUB_BEFORE_RE = re.compile(r"\b(?:former|ex-?)\s")
+CLUB_STAFF_AFTER_RE = re.compile(r"\s+(?:people|officials|chiefs|hierarchy|board|scouts|directors|bosses)\b")
 BOSS_WORD_RE = re.compile(r"\b(?:boss|manager|head coach|coach|chairman|president|director|owner|chief executive)\b")
 NEGATIVE_WORD_RE = re.compile(r"\b(?:not|no|never|nothing|den(?:y|ies|ied)|rul(?:e|ed|es) out|dismiss\w*)\b|n't\b")
 CLUB_ANAPHOR_COUNTRY = {
@@ -1056,6 +1057,11 @@ class ArticleAnalyser:
                 movers = players
             if len(movers) > 1:
                 movers = self._drop_object_people(info, c_start, c_end, movers)
+            if len(movers) > 1:
+                # "Wenger said he was hopeful Edu would sign": who speaks is not who moves.
+                speakers = [m.person for m in info.mentions if c_start <= m.start < c_end
+                            and NAME_THEN_SPEECH_RE.match(text[m.end : m.end + 40])]
+                movers = [p for p in movers if all(p is not q for q in speakers)] or movers
             previous_subjects = movers
             if self._claims_for_clause(info, c_start, c_end, clause_cues, movers):
                 claimed = claimed or movers[0]
@@ -1388,8 +1394,12 @@ class ArticleAnalyser:
                         and BOSS_WORD_RE.search(text, club.end, boss.start) \
                         and not NEGATIVE_WORD_RE.search(text, c_start, c_end):
                     # "Chelsea boss Jose Mourinho wants to sign Essien": the boss buys for his club.
-                    role = None
-                    undecided.append((club, before))
+                    role = "to" if first_cue is not None and first_cue > club.end else None
+                    if role is None:
+                        undecided.append((club, before))
+            elif CLUB_STAFF_AFTER_RE.match(after) and first_cue is not None and first_cue > club.end \
+                    and not NEGATIVE_WORD_RE.search(text, c_start, c_end):
+                role = "to"  # "the Valencia people ... are interested", "Newcastle scouts have watched him"
             elif BUYER_NOUN_BEFORE_RE.search(before):
                 role = "to"
             elif COUNTERPARTY_BEFORE_RE.search(before):
