@@ -28,7 +28,8 @@ from .rumour_text import SPEECH_VERB_RE, SPEECH_VERBS, Sentence, segment
 STAGE_CUES: dict[str, list[str]] = {
     "speculation": [
         r"link(?:ed|ing|s)?\b", r"tipped", r"speculation", r"rumou?r(?:s|ed)?", r"touted", r"earmarked",
-        r"possible destination", r"favourites? (?:to|for)", r"could (?:join|move|sign|leave|return|head)",
+        r"possible destination", r"favourites? (?:to|for)", r"front-?runners?\b", r"leading candidate",
+        r"in pole position", r"odds-on", r"could (?:join|move|sign|leave|return|head)",
         r"(?:a|the) (?:move|switch|transfer) (?:to|away)", r"talk of a (?:move|switch|return)",
         r"(?:move|switch) (?:to|away from)", r"considering (?:a|his) future", r"seek a move",
     ],
@@ -45,7 +46,9 @@ STAGE_CUES: dict[str, list[str]] = {
         r"ask(?:ed|s)? (?:to leave|for a (?:move|transfer))", r"transfer request", r"kept informed",
     ],
     "talks": [
-        r"talks?\b(?! of)", r"talking to", r"negotiat\w+", r"approach(?:ed|es)?\b", r"discussions?",
+        r"talks?\b(?! of)", r"talking to",
+        r"(?:spoken|spoke|speaking) to\b(?! (?:him|her|me|them|us|you|my|his|their)\b)",
+        r"negotiat\w+", r"approach(?:ed|es)?\b", r"discussions?",
         r"(?:in|en)quir(?:y|ies)", r"in dialogue", r"held (?:a )?meeting", r"contact(?:ed)? with",
     ],
     "bid": [
@@ -124,7 +127,8 @@ HISTORICAL_CUES = re.compile(
     r"\balready been linked\b|\bpreviously\b(?! (?:said|stated|claimed|told|admitted|insisted|revealed|indicated))|"
     r"\bsince (?:his|her|their) (?:move|arrival|switch|transfer)\b|\bbefore (?:sealing|joining|moving)\b|"
     r"\bin the past\b|\bfor (?:nearly |almost )?(?:two|three|four|five|\d+) years\b|"
-    r"^(?:who|which) |\bsince (?:the |he |she |his |her )?[\w -]{0,20}(?:took over|joined|arrived|moved)",
+    r"^(?:who|which) |\bsince (?:the |he |she |his |her )?[\w -]{0,20}(?:took over|joined|arrived|moved|was sacked|"
+    r"was dismissed|left|departed|resigned|quit)",
     re.IGNORECASE,
 )
 PAST_SEASON_RE = re.compile(r"\blast (?:season|summer|year|january|window)\b|\bin the close season\b", re.I)
@@ -244,7 +248,8 @@ ANAPHOR_RE = re.compile(
 )
 # What a manager says in the first person is about his own move only with words like these.
 OWN_MOVE_RE = re.compile(r"\b(?:leave|leaving|join|joining|move|moving|stay|staying|quit|resign|job|manage|"
-                         r"managing|coach|coaching|go|going|offer|offered|approach|approached|contract|deal)\b")
+                         r"managing|coach|coaching|go|going|offer|offered|approach|approached|contract|deal|touch|"
+                         r"contact|contacted)\b")
 THIRD_PERSON_RE = re.compile(r"\b(?:he|him|his|she|her)\b", re.IGNORECASE)
 FIRST_PERSON_RE = re.compile(r"\b(?:I|me|my|I'm|I've|I'd|I’m|I’ve)\b")
 
@@ -350,11 +355,11 @@ COMPILED_STAGE_CUES = _compile_cues()
 # of a news article carry no cue at all and skip the eight regex scans, and each stage's regex runs only
 # when one of its own words is there. tests/test_rumours.py checks that the gates never hide a cue.
 STAGE_GATE_WORDS = {
-    "speculation": "link tipp spec rumo tout earm dest favo coul move swit tran talk cons seek",
+    "speculation": "link tipp spec rumo tout earm dest favo coul move swit tran talk cons seek fron lead pole odds",
     "interest": "want stay love swoo lini keen inte eye eyes eyed trac moni targ chas race line turn purs view shor "
                 "like "
                 "admi plot hope hopi deli drea cons ask asks aske requ kept",
-    "talks": "talk nego appr disc enqu inqu dial held cont",
+    "talks": "talk spok spea nego appr disc enqu inqu dial held cont",
     "bid": "bid bids bidd offe subm tabl prop laun",
     "agreed": "agre pois set take clos here medi verg pers term leav join depa sign way expe near deal fee fees subj "
               "gree "
@@ -401,9 +406,13 @@ PREVIOUS_CAPITAL_RE = re.compile(r"\b([A-ZÀ-Þ][a-zß-ÿ'’-]+) $")
 MANAGER_IN_CHARGE_RE = re.compile(
     r"\b(?:in|take|taken|took|takes) (?:temporary |caretaker |interim )?charge\b|\bappointed\b|\btake over\b")
 VACANCY_RE = re.compile(r"\b(?:shortlist|short-list|candidates?|frontrunners?|front-runners?|in the running|"
+                        r"favourite for the (?:job|post|position|role|vacancy)|"
+                        r"for the (?:vacant )?(?:job|post|hot seat)|"
                         r"replacement|successor|vacancy|vacant|favourite to (?:become|be named|replace|succeed))\b")
 FORMER_CLUB_BEFORE_RE = re.compile(r"\b(?:former|ex-?)\s")
 CLUB_STAFF_AFTER_RE = re.compile(r"\s+(?:people|officials|chiefs|hierarchy|board|scouts|directors|bosses)\b")
+LEFT_CLUB_VERB_RE = re.compile(r"\b(?:sacked|sack|dismissed|axed|fired|released|resigned|quit|left|parted company|"
+                               r"part company|without a manager)\b")
 BOSS_WORD_RE = re.compile(r"\b(?:boss|manager|head coach|coach|chairman|president|director|owner|chief executive)\b")
 NEGATIVE_WORD_RE = re.compile(r"\b(?:not|no|never|nothing|den(?:y|ies|ied)|rul(?:e|ed|es) out|dismiss\w*)\b|n't\b")
 CLUB_ANAPHOR_COUNTRY = {
@@ -1385,6 +1394,13 @@ class ArticleAnalyser:
                 role = "neutral"  # "issuing a statement through Arsenal"
             elif re.search(r"\b(?:nobody|no-one|no one|anyone|anybody|nothing) from\s+(?:the\s+)?$", before):
                 role = "to"  # "nobody from Chelsea has contacted me": the denied buyer
+            elif re.search(r"\bbetween\s+(?:the\s+)?$", before):
+                role = "to"  # "agreement between Brighton and Ajax": buyer first
+            elif re.search(r"\bbetween\s+(?:the\s+)?[\w&' -]{2,40}?\s+and\s+(?:the\s+)?$", before):
+                role = "from"
+            elif re.search(r"\bas\s+(?:the\s+)?(?:new\s+|next\s+|permanent\s+)?$", before) and re.match(
+                    r"^(?:[’']s)?\s+(?:new\s+|next\s+)?(?:head coach|manager|boss|coach)\b", after):
+                role = "to"  # "to replace Pereira as Wolves head coach"
             elif listed and previous_role:
                 role = previous_role
             elif self._is_affiliation(club, text, info):
@@ -1458,10 +1474,12 @@ class ArticleAnalyser:
                         undecided = [(c, b) for c, b in undecided if c is not member]
         # A club that opens the clause before any cue ("Chelsea have had no dealings") is the buyer.
         if not to_clubs and undecided and first_cue is not None:
+            leaving = LEFT_CLUB_VERB_RE.search(text, c_start, c_end) is not None
             for club, _before in undecided:
                 if club.start < first_cue and club.canonical not in mover_clubs and not re.search(
                         r"\b(?:at|in|against|over|beat|beaten|v|vs)\s+(?:the\s+)?$", _before):
-                    to_clubs.append(club.canonical)
+                    # "Wolves sacked Pereira", "the club have been without a manager since X was sacked"
+                    (from_clubs if leaving else to_clubs).append(club.canonical)
         for name in sellers:
             if name not in from_clubs:
                 from_clubs.append(name)
