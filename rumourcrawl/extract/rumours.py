@@ -711,8 +711,15 @@ class ArticleAnalyser:
                 if len(name.split()) >= 2 and not self._looks_like_place(name):
                     self.registry.add(name)
         # Single words become people only with support: a full name seen, a role noun, "X's agent"...
-        for info, candidates in pending:
+        for index, (info, candidates) in enumerate(pending):
             text = info.sentence.text
+            surnames = [c for c in info.clubs if " " not in c.surface and c.alias_type != "venue"
+                        and self._is_known_surname(c.surface)]
+            if surnames:
+                # "Wolves sacked Pereira" after "Vitor Pereira": the club alias is here the person's surname.
+                info.clubs = [c for c in info.clubs if c not in surnames]
+                candidates = sorted(candidates + [(c.start, c.end, c.surface) for c in surnames])
+                pending[index] = (info, candidates)
             listed_role: tuple[int, str | None] = (-1, None)  # (end, role) of the last name with a role noun
             for start, end, name in candidates:
                 person = None
@@ -802,6 +809,13 @@ class ArticleAnalyser:
                     continue  # "Arsenal youngster Kieran Moss"
             kept.append(club)
         return kept
+
+    def _is_known_surname(self, word: str) -> bool:
+        key = name_key(word)
+        if len(key) != 1:
+            return False
+        keys = (name_key(p.name) for p in self.registry.by_token.get(key[0], []))
+        return any(len(k) > 1 and k[-1] == key[0] for k in keys)
 
     def _mention_count(self, person: Person) -> int:
         return sum(1 for info in self.infos for m in info.mentions if m.person is person)
