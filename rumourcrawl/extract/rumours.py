@@ -136,7 +136,8 @@ PAST_YEAR_RE = re.compile(r"\b(?:in|since|of) (?:(?:January|February|March|April
                           r"September|October|November|December|the summer of|summer) )?((?:19|20)\d\d)\b")
 # A denial that names no move: "no bids have been received", "no-one has come to me".
 GENERAL_DENIAL_RE = re.compile(
-    r"\bno bids?\b|\bany bids?\b|\bany offers?\b|\bnot received\b|\bno-one\b|\bno one\b|\bnobody\b(?! from)|"
+    r"\bno bids?\b|\bany bids?\b|\bany offers?\b|\bnot received\b|"
+    r"\bno (?:offers?|approach(?:es)?|enquir\w+|inquir\w+)\b|\bno-one\b|\bno one\b|\bnobody\b(?! from)|"
     r"\bfrom anyone\b|\bany club\b|\bany other club\b",
     re.IGNORECASE,
 )
@@ -299,6 +300,10 @@ NOT_ENOUGH_AFTER_RE = re.compile(
 DENIED_REPORTS_AFTER_RE = re.compile(
     r"\s+(?:the\s+|recent\s+|newspaper\s+|media\s+|press\s+)*(?:reports?|claims?|suggestions?|speculation|rumou?rs?|"
     r"talk|stories|story)\s+(?:that|of|linking|suggesting|claiming)\b"
+)
+AMID_REPORTS_RE = re.compile(
+    r"\b(?:amid|despite|following|after|over)\s+(?:the\s+|recent\s+|newspaper\s+|media\s+|press\s+)*"
+    r"(?:reports?|claims?|suggestions?|speculation|rumou?rs?|talk|stories)\s+(?:that|of|linking|suggesting|claiming)\b"
 )
 CLUB_SAYS_RE = re.compile(r"\s+(?:have\s+|has\s+)?(?:say|says|said|insist|insists|insisted|claim|claims|maintain|"
                           r"denied|deny|denies|dismissed|ruled out|played down|"
@@ -1208,6 +1213,9 @@ class ArticleAnalyser:
         if not reported:
             denial_of_reports = next((m for c in cues if c[0] == "denied"
                                       for m in [DENIED_REPORTS_AFTER_RE.match(text, c[2], c_end)] if m), None)
+            if denial_of_reports is None and any(c[0] == "denied" for c in cues):
+                # "X is not for sale amid reports that Newcastle are preparing a bid"
+                denial_of_reports = AMID_REPORTS_RE.search(text, c_start, c_end)
             if denial_of_reports is not None:
                 # "Moyes has dismissed reports that Lacey is set to join Portsmouth": the reported claim is a
                 # row of its own (source: the reports), and the dismissal is the denier's row.
@@ -1523,6 +1531,10 @@ class ArticleAnalyser:
         """Who denies: the person or club that is the subject of the denial verb ("Moyes has dismissed
         reports", "Preston say they have received no approach")."""
         text = info.sentence.text
+        for club in info.clubs:
+            if c_start <= club.start and club.end <= cue_start and CLUB_SAYS_RE.match(text, club.end) and not any(
+                    c_start <= m.start < club.start for m in info.mentions):
+                return club.canonical, SOURCE_TIER_QUOTED_PARTY  # "Bolton have insisted that X is not for sale"
         before_cue = [m for m in info.mentions if c_start <= m.start and m.end <= cue_start
                       and not info.sentence.in_quote(m.start)]
         people = [m for m in before_cue if m.person not in movers]
@@ -1693,7 +1705,7 @@ def _fill_from_clubs(claims: list[Claim]) -> list[Claim]:
     moves ("Chelsea in talks with Brighton for Mensah" ... "Brighton demand €60m")."""
     known: dict[int, list[str]] = {}
     for claim in claims:
-        if claim.from_club and claim.kind not in ("stay",) and not claim.historical:
+        if claim.from_club and not claim.historical:  # a stay's club is where he is now
             known.setdefault(id(claim.subject), []).append(claim.from_club)
     for claim in claims:
         if claim.from_club is None and claim.kind in ("transfer", "loan", "appointment", "exit"):
