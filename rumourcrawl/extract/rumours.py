@@ -137,7 +137,7 @@ PAST_YEAR_RE = re.compile(r"\b(?:in|since|of) (?:(?:January|February|March|April
 # A denial that names no move: "no bids have been received", "no-one has come to me".
 GENERAL_DENIAL_RE = re.compile(
     r"\bno bids?\b|\bany bids?\b|\bany offers?\b|\bnot received\b|"
-    r"\bno (?:offers?|approach(?:es)?|enquir\w+|inquir\w+)\b|\bno-one\b|\bno one\b|\bnobody\b(?! from)|"
+    r"\bno (?:offers?|enquir\w+|inquir\w+)\b|\bno-one\b|\bno one\b|\bnobody\b(?! from)|"
     r"\bfrom anyone\b|\bany club\b|\bany other club\b",
     re.IGNORECASE,
 )
@@ -420,6 +420,8 @@ LEFT_CLUB_VERB_RE = re.compile(r"\b(?:sacked|sack|dismissed|axed|fired|released|
                                r"part company|without a manager)\b")
 BOSS_WORD_RE = re.compile(r"\b(?:boss|manager|head coach|coach|chairman|president|director|owner|chief executive)\b")
 NEGATIVE_WORD_RE = re.compile(r"\b(?:not|no|never|nothing|den(?:y|ies|ied)|rul(?:e|ed|es) out|dismiss\w*)\b|n't\b")
+THE_CLUB_START_RE = re.compile(r"\W*((?:The|the) club)"
+                               r" (?:have|has|are|is|were|was|will|would|had)\b")
 CLUB_ANAPHOR_COUNTRY = {
     "english": "eng", "premiership": "eng", "premier league": "eng", "championship": "eng", "london": "eng",
     "merseyside": "eng", "midlands": "eng", "north-east": "eng", "lancashire": "eng", "yorkshire": "eng",
@@ -700,11 +702,14 @@ class ArticleAnalyser:
         title_candidates = {n for _, _, n in _name_candidates(self.title, title_clubs)} if self.title else set()
         pending: list[tuple[SentenceInfo, list[tuple[int, int, str]]]] = []
         recent_clubs: list[str] = []
+        subject_clubs: list[str] = []
         for sentence in self.sentences:
             clubs = self._drop_name_parts(sentence.text, self.gazetteer.find_clubs(sentence.text))
             clubs = self._context_clubs(sentence.text, clubs)
-            clubs = self._club_anaphors(sentence.text, clubs, recent_clubs)
+            clubs = self._club_anaphors(sentence.text, clubs, recent_clubs, subject_clubs)
             recent_clubs.extend(c.canonical for c in clubs)
+            if clubs and clubs[0].start < 25:
+                subject_clubs.append(clubs[0].canonical)  # the club a sentence is about
             weight = 3 if sentence.index == 0 else 1  # the lead names the story's club
             for club in clubs:
                 self.club_counts[club.canonical] = self.club_counts.get(club.canonical, 0) + weight
@@ -762,11 +767,17 @@ class ArticleAnalyser:
             if self.gazetteer.source(person.name) is not None:
                 person.role = "other"  # journalists report moves, they do not make them
 
-    def _club_anaphors(self, text: str, clubs: list[ClubMention], recent: list[str]) -> list[ClubMention]:
-        """"the English club", "the Spanish giants": the latest club of that country named so far."""
-        if "the " not in text:
-            return clubs
+    def _club_anaphors(self, text: str, clubs: list[ClubMention], recent: list[str],
+                       subjects: list[str]) -> list[ClubMention]:
+        """"the English club", "the Spanish giants": the latest club of that country named so far; a sentence
+        opening "The club have ..." means the club last named."""
         added = False
+        opener = THE_CLUB_START_RE.match(text)
+        if opener is not None and subjects and not any(c.start < opener.end() for c in clubs):
+            clubs = clubs + [ClubMention(opener.start(1), opener.end(1), opener.group(1), subjects[-1], "anaphor")]
+            added = True
+        if "the " not in text:
+            return sorted(clubs, key=lambda c: c.start) if added else clubs
         for match in CLUB_ANAPHOR_RE.finditer(text):
             if any(c.start < match.end() and match.start() < c.end for c in clubs):
                 continue
