@@ -172,6 +172,11 @@ class Gazetteer:
             start = opener.start()
             if start < resume or not (text[start].isupper() or text[start].isdigit()):
                 continue
+            end = opener.end()
+            if text[end : end + 1] not in ("'", "’"):  # fast path: no alias starts with this word
+                first = (strip_accents(opener.group()).casefold(),)
+                if first not in aliases and first not in prefixes:
+                    continue
             keys: list[str] = []
             best: tuple[int, tuple[str, str]] | None = None
             previous_end = start
