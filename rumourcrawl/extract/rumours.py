@@ -51,7 +51,7 @@ STAGE_CUES: dict[str, list[str]] = {
         r"talks?\b(?! of)", r"talking to",
         r"(?:spoken|spoke|speaking) to\b(?! (?:him|her|me|them|us|you|my|his|their)\b)",
         r"negotiat\w+", r"approach(?:ed|es)?\b", r"discussions?",
-        r"(?:in|en)quir(?:y|ies)", r"in dialogue", r"held (?:a )?meeting", r"contact(?:ed)? with",
+        r"(?:in|en)quir(?:y|ies)", r"in dialogue", r"held (?:a )?meeting", r"contacts? with", r"contacted\b",
     ],
     "bid": [
         r"bids?\b(?! (?:for|to win) (?:the |a )?(?:\w+ )*(?:glory|title|league|cup|trophy|promotion|survival|"
@@ -1186,7 +1186,7 @@ class ArticleAnalyser:
                 elif stage == "agreed" and lowered[match.start() - 1 : match.start()] in ("‘", "'") and \
                         lowered[match.end() : match.end() + 1] in ("’", "'"):
                     stage = "interest"  # a scare-quoted ‘agreeing’ is the writer's hedge, not a deal agreed
-                if stage == "denied" and lowered.startswith(" yet", match.end()):
+                if (stage == "denied" or negated) and lowered.startswith(" yet", match.end()):
                     continue  # "no bid yet": how far it has got, not a denial
                 found.append((stage, match.start(), match.end(), negated))
         found.sort(key=lambda c: c[1])
@@ -1496,7 +1496,7 @@ class ArticleAnalyser:
                 # "Villa have agreed a fee with Norwich", "Chelsea are in talks with Brighton": with a
                 # buyer already named before it, the other party of the agreement is the seller.
                 buyer_before = bool(to_clubs) or any(c.start < club.start and c.canonical not in mover_clubs
-                                                     for c, _b in undecided)
+                                                     and not CLUB_SAYS_RE.match(text, c.end) for c, _b in undecided)
                 if buyer_before or name in mover_clubs or any(
                         self._open_claim(p) and self._open_claim(p).to_club != name for p in movers):
                     from_clubs.append(name)
