@@ -105,7 +105,7 @@ STAGE_CUES: dict[str, list[str]] = {
 EXIT_CUES = (
     r"\bleave\b|\bleaving\b|\bdepart(?:ing|ure|s|ed)?\b|\bexit\b|\bquit\b|\bresign(?:ed|s|ation)?\b|\bsacked\b|"
     r"\bway out\b|\bwants? out\b|\blook elsewhere\b|\btransfer request\b|\baway from\b|\bmove away\b|"
-    r"\bbigger club\b|\bhas left\b|\bhe will go\b|\bfor sale\b|\bsell(?:ing)?\b|\bno bids?\b|\bbids? for\b|"
+    r"\bbigger club\b|\bhas left\b|\bhe will go\b|\bfor sale\b|\bsell(?:ing)?\b|\bno bids?\b(?! yet)|\bbids? for\b|"
     r"\boffers? for\b|\breleased\b|\bterminated\b|\blet go\b|\bdoubts? over (?:his|her) future\b|"
     r"\bfuture (?:is )?in doubt\b|\buncertain future\b"
 )
