@@ -29,7 +29,9 @@ STAGE_CUES: dict[str, list[str]] = {
     "speculation": [
         r"link(?:ed|ing|s)?\b", r"tipped", r"speculation", r"rumou?r(?:s|ed)?", r"touted", r"earmarked",
         r"possible destination", r"favourites? (?:to|for)", r"front-?runners?\b", r"leading candidate",
-        r"in pole position", r"odds-on", r"doubts? over (?:his|her) future", r"future (?:is )?in doubt",
+        r"in pole position", r"odds-on",
+        r"(?:could|may|might|would) (?:also )?be (?:sold|offloaded|let go|moved on)",
+        r"doubts? over (?:his|her) future", r"future (?:is )?in doubt",
         r"could (?:join|move|sign|leave|return|head)",
         r"(?:a|the) (?:move|switch|transfer) (?:to|away)", r"talk of a (?:move|switch|return)",
         r"(?:move|switch) (?:to|away from)", r"considering (?:a|his) future", r"seek a move",
@@ -109,7 +111,8 @@ EXIT_CUES = (
     r"\bleave\b|\bleaving\b|\bdepart(?:ing|ure|s|ed)?\b|\bexit\b|\bquit\b|\bresign(?:ed|s|ation)?\b|\bsacked\b|"
     r"\bway out\b|\bwants? out\b|\blook elsewhere\b|\btransfer request\b|\baway from\b|\bmove away\b|"
     r"\bbigger club\b|\bhas left\b|\bhe will go\b|\bfor sale\b|\bsell(?:ing)?\b|\bno bids?\b(?! yet)|\bbids? for\b|"
-    r"\boffers? for\b|\breleased\b|\bterminated\b|\blet go\b|\bdoubts? over (?:his|her) future\b|"
+    r"\boffers? for\b|\bbe (?:sold|offloaded|let go|moved on)\b|\breleased\b|\bterminated\b|\blet go\b|"
+    r"\bdoubts? over (?:his|her) future\b|"
     r"\bfuture (?:is )?in doubt\b|\buncertain future\b"
 )
 STAY_CUES = (
@@ -372,7 +375,7 @@ COMPILED_STAGE_CUES = _compile_cues()
 # of a news article carry no cue at all and skip the eight regex scans, and each stage's regex runs only
 # when one of its own words is there. tests/test_rumours.py checks that the gates never hide a cue.
 STAGE_GATE_WORDS = {
-    "speculation": "doub futu link tipp spec rumo tout earm dest favo coul move swit tran talk cons seek "
+    "speculation": "sold offl let doub futu link tipp spec rumo tout earm dest favo coul move swit tran talk cons seek "
                    "fron lead pole odds",
     "interest": "want watc scou rule tabs iden pote poss prim main numb expl stay love swoo lini keen "
                 "inte eye eyes eyed trac moni targ chas race line turn purs view shor like admi plot hope "
@@ -456,6 +459,11 @@ POSSESSIVE_NOT_MOVER_RE = re.compile(
     r"[’']s (?:[\w-]+ ){0,2}?(?:side|team|men|squad|club|players|charges|replacement|successor|predecessor|"
     r"assistant|number two|right-hand man|relationship|support|style|decision|"
     r"view|views|comments|goal|header|strike|performance|departure from the dug-?out|reign|tenure|regime)\b"
+)
+TRANSFER_OBJECT_BEFORE_RE = re.compile(
+    r"\b(?:move|bid|offer|deal|swoop|approach|interest|enquiry|inquiry|fee|sign|signing|signed|sell|selling|sold|"
+    r"loan|track|tracking|monitor|monitoring|want|wants|target|targeting|eye|eyes|eyeing|chase|chasing|"
+    r"linked with|replace|replacing|capture|land) (?:for )?$"
 )
 LIST_JOIN_RE = re.compile(r"\s*(?:,|&|and|,\s*and)\s*")
 RELATIVE_START_RE = re.compile(r"^\W*(?:who|which|whose)\b")
@@ -685,6 +693,8 @@ def _role_before(text: str, start: int) -> tuple[str | None, str | None]:
     if not window or not (window[-1].isspace() or start == 0):
         return None, None
     words = window.split()
+    if words and words[-1].endswith(",") and window.endswith(", "):
+        words[-1] = words[-1][:-1]  # "Chelsea's sporting directors, Paul Winstanley and Laurence Stewart"
     role_word = _role_word(words)
     if role_word is None and len(words) >= 3 and words[-2] in ("and", "&"):
         role_word = _role_word(words[:-2])
@@ -859,7 +869,8 @@ class ArticleAnalyser:
     def _looks_like_place(name: str) -> bool:
         key = name_key(name)
         return bool(key) and (key[-1] in {"park", "road", "lane", "stadium", "arena", "street", "ground", "cup",
-                                          "league", "fa", "live", "sport", "news", "radio", "channel"}
+                                          "league", "fa", "live", "sport", "news", "radio", "channel", "end",
+                                          "stand", "terrace", "kop"}
                               or key[0] in {"san", "santa", "st", "saint", "rio", "new", "north", "south", "east",
                                             "west", "copa", "radio", "cadena", "canal", "sky", "bbc"})
 
@@ -875,6 +886,8 @@ class ArticleAnalyser:
             return True
         if NAME_THEN_SPEECH_RE.match(after) and name in proper_nouns:
             return True
+        if TRANSFER_OBJECT_BEFORE_RE.search(text, max(0, start - 30), start):
+            return True  # "a summer move for Gallagher", "want to sign Gallagher"
         return name in title_candidates and name in proper_nouns
 
     def _note_role_and_club(self, person: Person, text: str, start: int, end: int,
