@@ -54,7 +54,7 @@ STAGE_CUES: dict[str, list[str]] = {
     ],
     "talks": [
         r"talks?\b(?! of)", r"talking to",
-        r"(?:spoken|spoke|speaking) to\b(?! (?:him|her|me|them|us|you|my|his|their)\b)",
+        r"(?:spoken|spoke) to\b(?! (?:him|her|me|them|us|you|my|his|their)\b)",
         r"negotiat\w+", r"approach(?:ed|es)?\b", r"discussions?",
         r"(?:in|en)quir(?:y|ies)", r"in dialogue", r"held (?:a )?meeting", r"contacts? with", r"contacted\b",
     ],
@@ -140,7 +140,8 @@ HISTORICAL_CUES = re.compile(
     r"\balready been linked\b|\bpreviously\b(?! (?:said|stated|claimed|told|admitted|insisted|revealed|indicated))|"
     r"\bsince (?:his|her|their) (?:move|arrival|switch|transfer)\b|\bbefore (?:sealing|joining|moving)\b|"
     r"\bin the past\b|\bfor (?:nearly |almost )?(?:two|three|four|five|\d+) years\b|"
-    r"^(?:who|which) |\bsince (?:the |he |she |his |her )?[\w -]{0,20}(?:took over|joined|arrived|moved|was sacked|"
+    r"^(?:who|which) (?:has |had |have )?(?:already )?(?:joined|signed|moved|arrived|left|was signed|cost|came)\b|"
+    r"\bsince (?:the |he |she |his |her )?[\w -]{0,20}(?:took over|joined|arrived|moved|was sacked|"
     r"was dismissed|left|departed|resigned|quit)",
     re.IGNORECASE,
 )
