@@ -428,7 +428,7 @@ MANAGER_IN_CHARGE_RE = re.compile(
     r"\b(?:in|take|taken|took|takes) (?:temporary |caretaker |interim )?charge\b|\bappointed\b|\btake over\b")
 VACANCY_RE = re.compile(r"\b(?:shortlist|short-list|candidates?|frontrunners?|front-runners?|in the running|"
                         r"favourite for the (?:job|post|position|role|vacancy)|"
-                        r"for the (?:vacant )?(?:job|post|hot seat)|"
+                        r"(?:for|with) the (?:vacant )?(?:job|post|hot seat|vacancy|managerial role)|"
                         r"replacement|successor|vacancy|vacant|favourite to (?:become|be named|replace|succeed))\b")
 FORMER_CLUB_BEFORE_RE = re.compile(r"\b(?:former|ex-?)\s")
 CLUB_STAFF_AFTER_RE = re.compile(r"\s+(?:people|officials|chiefs|hierarchy|board|scouts|directors|bosses)\b")
