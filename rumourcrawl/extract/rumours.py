@@ -532,14 +532,15 @@ class PersonRegistry:
     def __init__(self) -> None:
         self.people: list[Person] = []
         self.by_token: dict[str, list[Person]] = {}
+        self.by_key: dict[tuple[str, ...], Person] = {}
 
     def lookup(self, name: str) -> Person | None:
         key = name_key(name)
         if not key:
             return None
-        for person in self.people:
-            if name_key(person.name) == key:
-                return person
+        exact = self.by_key.get(key)
+        if exact is not None:
+            return exact
         if len(key) == 1:
             candidates = self.by_token.get(key[0], [])
             if candidates:
@@ -568,6 +569,7 @@ class PersonRegistry:
 
     def _index(self, person: Person) -> None:
         key = name_key(person.name)
+        self.by_key.setdefault(key, person)
         tokens = {key[-1]} if key else set()
         if len(key) > 1:
             tokens.add(key[0])
