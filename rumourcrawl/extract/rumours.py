@@ -48,7 +48,8 @@ STAGE_CUES: dict[str, list[str]] = {
         r"want(?:s)? to (?:sign|bring|play|join|return)", r"delighted to join", r"dream (?:move|of playing)",
         r"ask(?:ed|s)? (?:to leave|for a (?:move|transfer))",
         r"(?:have|has|had|been|also) (?:also )?watch(?:ed|ing)\b", r"scout(?:ed|ing)\b", r"run the rule over",
-        r"keep(?:ing|s)? tabs", r"(?:battle|fight|scrap|tug-of-war|tussle) (?:to sign|for)",
+        r"keep(?:ing|s)? tabs",
+        r"(?:battle|fight|scrap|tussle) (?:to sign|for (?:the )?(?:signature|services))\b", r"tug-of-war",
         r"weigh(?:s|ing)? up", r"identified\b", r"admirers?\b",
         r"(?:potential|possible|prime|top|main|number one) (?:target|replacement|successor|option|alternative)",
         r"explor(?:e|es|ing) (?:a |the )?(?:deal|move|possibility|option)", r"transfer request", r"kept informed",
@@ -285,7 +286,7 @@ CLUB_TO_BEFORE_RE = re.compile(
 CLUB_FROM_BEFORE_RE = re.compile(
     r"(?:\bfrom|\bleave|\bleaves|\bleaving|\bleft|\bquit|\bquits|\bdeparting|\baway from|\bexit|\bexit from|\bout of|"
     r"\bsell|\bselling|\bsold by|\bsacked by|\bloan from|\bloaned from|\bloan spell at|\bspell at|\bcontract at|"
-    r"\bresigned as [\w ]{0,20} of|\bpay|\bpaying|\boffer(?:ed|s|ing)?|"
+    r"\bresigned as [\w ]{0,20} of|\bpay|\bpaying|\bpaid to|\bpay to|\boffer(?:ed|s|ing)?|"
     r"\b(?:deal|future|career|time|stay|request|unsettled|unhappy) at)"
     r"\s+(?:the\s+|rivals?\s+|club\s+|(?:[a-z]+ )?(?:outfit|side|"
     r"club)\s+)?$"
@@ -1088,6 +1089,7 @@ class ArticleAnalyser:
                 movers = self._movers(info, c_start, c_end)
                 if RELATIVE_START_RE.search(text[c_start : c_start + 12]):
                     continue  # "..., who has lost his place to Pearce, is attracting interest": not the subject
+                movers = [p for p in movers if p is not info.speaker]  # 'Mowbray said: "he will stay"'
                 if movers:
                     previous_subjects = movers
                 elif c_start == 0 and last_mover is not None and ANAPHOR_RE.match(text.lstrip()):
@@ -1565,7 +1567,8 @@ class ArticleAnalyser:
         # "X to Y, here we go!": short-post register.
         if not to_clubs:
             match = SHORT_POST_TO_RE.search(text[c_start:c_end])
-            if match:
+            if match and any(c_start + match.start("name") <= m.start < c_start + match.end("name")
+                             for m in info.mentions):  # "X to Y": X must be a person, not "Release clause paid"
                 club = self.gazetteer.canonical_club(match.group("club").strip())
                 if club:
                     to_clubs.append(club)
