@@ -500,6 +500,29 @@ ADD_ONS_RE = re.compile(
 WHATEVER_FEE_RE = re.compile(
     r"\b(?:whatever (?:amount|fee|it takes)[\w ]{0,20}|undisclosed fee|nominal fee|free transfer)", re.IGNORECASE
 )
+AFFILIATION_AFTER_RE = re.compile(
+    rf"(?:[’']s)?\s+(?:(?!(?:as|to|for|with|their|the|a|an|and|in|on|at|is|was|were|are|has|have|"
+    rf"who|will|would)\b)(?:[\w-]+|\d+-year-old)\s+){{0,3}}(?:{PLAYER_ROLE_WORDS}|{MANAGER_ROLE_WORDS}|"
+    rf"{OTHER_ROLE_WORDS})s?\b",
+    re.IGNORECASE,
+)
+POSSESSIVE_GAP_RE = re.compile(r"^[’']s\s*$|^\s+$")
+# Contexts used by ArticleAnalyser._club_roles (before = text before a club, after = text after it).
+STATEMENT_VIA_BEFORE_RE = re.compile(r"\b(?:through|via|on behalf of|statement from)\s+(?:the\s+)?$")
+NOBODY_FROM_BEFORE_RE = re.compile(r"\b(?:nobody|no-one|no one|anyone|anybody|nothing) from\s+(?:the\s+)?$")
+BETWEEN_BEFORE_RE = re.compile(r"\bbetween\s+(?:the\s+)?$")
+BETWEEN_AND_BEFORE_RE = re.compile(r"\bbetween\s+(?:the\s+)?[\w&' -]{2,40}?\s+and\s+(?:the\s+)?$")
+AS_BEFORE_RE = re.compile(r"\bas\s+(?:the\s+)?(?:new\s+|next\s+|permanent\s+)?$")
+LINKED_WITH_BEFORE_RE = re.compile(
+    r"\blinked with\s+(?:a move to\s+)?"
+    r"(?:the\s+)?(?:[\w ]{0,25}(?:trio|giants|side|club)\s+)?$"
+)
+LINKING_WITH_BEFORE_RE = re.compile(r"\blinking (?:him|her|me) with\s+(?:the\s+)?$")
+WITH_BEFORE_RE = re.compile(r"\bwith\s+(?:the\s+)?$")
+CLUB_POSSESSIVE_BUYER_AFTER_RE = re.compile(
+    r"^[’']s\s+(?:\w+\s+){0,2}(?:bid|offer|approach|interest|move|pursuit|swoop|chase|attempt|advances|target)"
+)
+FAVOURITES_AFTER_RE = re.compile(r"^\s+(?:the favourites|favourites|are favourites|lead the race)")
 SHORT_POST_TO_RE = re.compile(  # "Cher Ndour to Fiorentina, here we go!" / "X to Y ✅"
     r"^(?P<name>[^,.:!?]{3,40}?)\s+(?:to|➡️|->|→)\s+(?P<club>[^,.:!?]{3,40}?)(?=[,.!:]|\s+(?:here|deal|done|"
     r"✅|🚨|on loan)|\s*$)"
@@ -1469,15 +1492,15 @@ class ArticleAnalyser:
                 role = "former"
             elif MATCH_CONTEXT_BEFORE_RE.search(before) or TABLE_CONTEXT_BEFORE_RE.search(before):
                 role = "match"
-            elif re.search(r"\b(?:through|via|on behalf of|statement from)\s+(?:the\s+)?$", before):
+            elif STATEMENT_VIA_BEFORE_RE.search(before):
                 role = "neutral"  # "issuing a statement through Arsenal"
-            elif re.search(r"\b(?:nobody|no-one|no one|anyone|anybody|nothing) from\s+(?:the\s+)?$", before):
+            elif NOBODY_FROM_BEFORE_RE.search(before):
                 role = "to"  # "nobody from Chelsea has contacted me": the denied buyer
-            elif re.search(r"\bbetween\s+(?:the\s+)?$", before):
+            elif BETWEEN_BEFORE_RE.search(before):
                 role = "to"  # "agreement between Brighton and Ajax": buyer first
-            elif re.search(r"\bbetween\s+(?:the\s+)?[\w&' -]{2,40}?\s+and\s+(?:the\s+)?$", before):
+            elif BETWEEN_AND_BEFORE_RE.search(before):
                 role = "from"
-            elif re.search(r"\bas\s+(?:the\s+)?(?:new\s+|next\s+|permanent\s+)?$", before) and re.match(
+            elif AS_BEFORE_RE.search(before) and re.match(
                     r"^(?:[’']s)?\s+(?:new\s+|next\s+)?(?:head coach|manager|boss|coach)\b", after):
                 # "to replace Pereira as Wolves head coach"; "has left his role as City manager"
                 role = "from" if LEFT_CLUB_VERB_RE.search(text, c_start, club.start) else "to"
@@ -1501,23 +1524,21 @@ class ArticleAnalyser:
                 role = "to"
             elif COUNTERPARTY_BEFORE_RE.search(before):
                 role = "counterparty"
-            elif re.search(r"\blinked with\s+(?:a move to\s+)?(?:the\s+)?(?:[\w ]{0,25}(?:trio|giants|side|club)\s+)?$",
-                           before) or re.search(r"\blinking (?:him|her|me) with\s+(?:the\s+)?$", before):
+            elif LINKED_WITH_BEFORE_RE.search(before) or LINKING_WITH_BEFORE_RE.search(before):
                 role = "to"
-            elif re.search(r"\bwith\s+(?:the\s+)?$", before) and SELLER_VERB_AFTER_RE.search(after):
+            elif WITH_BEFORE_RE.search(before) and SELLER_VERB_AFTER_RE.search(after):
                 role = "seller"  # ", with the Seagulls demanding €60m"
             elif CLUB_FROM_BEFORE_RE.search(before):
                 role = "from"
             elif CLUB_TO_BEFORE_RE.search(before):
                 role = "to"
-            elif re.match(r"^[’']s\s+(?:\w+\s+){0,2}(?:bid|offer|approach|interest|move|pursuit|swoop|chase|"
-                          r"attempt|advances|target)", after):
+            elif CLUB_POSSESSIVE_BUYER_AFTER_RE.match(after):
                 role = "to"
             elif SELLER_VERB_AFTER_RE.search(after):
                 role = "seller"
             elif BUYER_VERB_AFTER_RE.search(after):
                 role = "to"
-            elif re.match(r"^\s+(?:the favourites|favourites|are favourites|lead the race)", after):
+            elif FAVOURITES_AFTER_RE.match(after):
                 role = "to"
             else:
                 undecided.append((club, before))
@@ -1577,12 +1598,10 @@ class ArticleAnalyser:
     def _is_affiliation(self, club: ClubMention, text: str, info: SentenceInfo) -> bool:
         """"Roma defender Vincent Candela", "Fulham's Edwin van der Sar", "Arsenal boss": the person's club."""
         after = text[club.end : club.end + 70]
-        if re.match(rf"^(?:[’']s)?\s+(?:(?!(?:as|to|for|with|their|the|a|an|and|in|on|at|is|was|were|are|has|have|"
-                    rf"who|will|would)\b)(?:[\w-]+|\d+-year-old)\s+){{0,3}}(?:{PLAYER_ROLE_WORDS}|{MANAGER_ROLE_WORDS}|"
-                    rf"{OTHER_ROLE_WORDS})s?\b", after, re.IGNORECASE):
+        if AFFILIATION_AFTER_RE.match(after):
             return True
         for mention in info.mentions:
-            if 0 <= mention.start - club.end <= 4 and re.match(r"^[’']s\s*$|^\s+$", text[club.end : mention.start]):
+            if 0 <= mention.start - club.end <= 4 and POSSESSIVE_GAP_RE.match(text[club.end : mention.start]):
                 return True
         return False
 
