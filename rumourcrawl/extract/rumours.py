@@ -313,6 +313,7 @@ INTENDED_STEP_BEFORE_RE = re.compile(
     r"test [\w'’]+ resolve with)?"
     r"\s*(?:an?|the|their|his|her|its|fresh|new|further)?\s*(?:[\w£€$.,-]+\s+){0,2}$"
 )
+NOT_YET_RE = re.compile(r"\b(?:not|n't) yet\b|\byet to\b", re.IGNORECASE)
 RAISE_BEFORE_RE = re.compile(r"\b(?:increas|improv|rais|better|sweeten|exceed|go beyond)\w*\s+(?:\w+\s+)?$")
 NOT_ENOUGH_AFTER_RE = re.compile(
     r"\w*\s+(?:(?:that|which) (?:is|was|are|were) |)(?:acceptable|good enough|big enough|high enough|enough|"
@@ -357,7 +358,8 @@ SELLER_VERB_AFTER_RE = re.compile(
     r"^(?:[’']s?)?\s*(?:(?:have|has|are|is|were|was|had|will|would|also|now|still|reportedly|)\s+){0,3}"
     r"(?:rejected|reject|turned down|accepted|accept|are ready to sell|want £|want [£€$]|demand|demanding|"
     r"value|valued|slapped|set to loan|(?:prepared|ready|willing|happy|open) to (?:cash in|sell|let|listen)|"
-    r"cash in|ruled out selling|rule out selling|sacked|dismissed|parted company with|part company with|released|"
+    r"cash in|ruled out selling|rule out selling|agreed to sell|(?:will )?not stand in (?:his|her|the) way|"
+    r"sacked|dismissed|parted company with|part company with|released|"
     r"want more|want (?:a )?(?:higher|bigger|better|improved)|demand more|"
     r"loan out|loaned out|sold|sell|selling|insist|refuse|refused|are set to loan|"
     r"will pay|say they will pay|agreed to let)"
@@ -482,6 +484,8 @@ OBJECT_BEFORE_RE = re.compile(
     r"replacement for|successor to|alternative to|cover for|instead of|upgrade on|"
     r"succeed|succeeding|partner|partnering)\s+(?:[\w'’-]+\s+){0,3}$"
 )
+REPLACED_BEFORE_RE = re.compile(r"\b(?:replace|replacing|replaces|replacement for|successor to|succeed|succeeding)\s+"
+                                r"(?:[\w'’-]+\s+){0,3}$")
 ARROW_RE = re.compile(r"➡️?|→|\s->\s")
 OPTION_TO_BUY_RE = re.compile(
     r"\b(?:option|obligation) to (?:buy|purchase|make (?:the|it) permanent)|\bbuy(?:-| )(?:back )?(?:option|clause)",
@@ -499,6 +503,15 @@ ADD_ONS_RE = re.compile(
 )
 WHATEVER_FEE_RE = re.compile(
     r"\b(?:whatever (?:amount|fee|it takes)[\w ]{0,20}|undisclosed fee|nominal fee|free transfer)", re.IGNORECASE
+)
+# "X has been appointed Newcastle manager", "X was sacked as Southampton boss", "X, named as head coach"
+AS_MANAGER_AFTER_RE = re.compile(
+    r"^\W*(?:(?:has|had|have|was|were|is)\s+)?(?:been\s+)?(?:(?:appointed|named|installed|confirmed|unveiled|sacked|"
+    r"dismissed|axed)(?:\s+as)?|as)\s+(?:the\s+|their\s+|its\s+)?(?:[A-Z][\w'’.-]+\s+){0,3}"
+    r"(?:new\s+|permanent\s+|interim\s+|caretaker\s+)?(?:head coach|manager|boss|coach)\b"
+)
+APPOINTED_BEFORE_RE = re.compile(
+    r"\b(?:appointed|named|installed|unveiled|confirmed)(?:\s+as)?\s+(?:the\s+)?(?:new\s+)?$"
 )
 AFFILIATION_AFTER_RE = re.compile(
     rf"(?:[’']s)?\s+(?:(?!(?:as|to|for|with|their|the|a|an|and|in|on|at|is|was|were|are|has|have|"
@@ -948,11 +961,7 @@ class ArticleAnalyser:
                         person.club = club.canonical
                     break
             del prefix
-        as_role = re.search(
-            r"^\W*(?:(?:has|had|have|was|were|is)\s+)?(?:been\s+)?(?:appointed|named|installed|confirmed)?\s*as\s+"
-            r"(?:the\s+|their\s+|its\s+)?(?:new\s+|permanent\s+|interim\s+)?(?:head coach|manager|boss|coach)",
-            text[end : end + 80],
-        )
+        as_role = AS_MANAGER_AFTER_RE.search(text[end : end + 80])
         if as_role:
             person.role_votes["manager"] = person.role_votes.get("manager", 0) + 1
         return role_kind
@@ -1206,8 +1215,10 @@ class ArticleAnalyser:
             if not (c_start <= mention.start < c_end) or mention.person in kept or mention.person not in movers:
                 continue
             same_role = mention.person.role == movers[0].role
-            if mention.start > first.end and same_role and OBJECT_BEFORE_RE.search(
-                    text, max(first.end, mention.start - 40), mention.start):
+            window_start = max(first.end, mention.start - 40)
+            replaced = REPLACED_BEFORE_RE.search(text, window_start, mention.start)
+            if mention.start > first.end and (same_role or replaced) and OBJECT_BEFORE_RE.search(
+                    text, window_start, mention.start):
                 continue
             kept.append(mention.person)
         return kept
@@ -1228,7 +1239,10 @@ class ArticleAnalyser:
             for match in pattern.finditer(lowered):
                 negated = False
                 if stage not in ("denied", "collapsed"):
-                    negated = bool(NEGATION_RE.search(text[max(0, match.start() - 30) : match.start()]))
+                    window = text[max(0, match.start() - 30) : match.start()]
+                    negated = bool(NEGATION_RE.search(window))
+                    if negated and NOT_YET_RE.search(window):
+                        continue  # "have not yet made an offer": how far it has got, not a denial
                     if negated and stage == "bid" and (
                             RAISE_BEFORE_RE.search(lowered, max(0, match.start() - 25), match.start())
                             or NOT_ENOUGH_AFTER_RE.match(lowered, match.end())):
@@ -1506,6 +1520,10 @@ class ArticleAnalyser:
                 role = "from" if LEFT_CLUB_VERB_RE.search(text, c_start, club.start) else "to"
             elif listed and previous_role:
                 role = previous_role
+            elif APPOINTED_BEFORE_RE.search(before) and re.match(
+                    r"^\s+(?:new\s+|permanent\s+|interim\s+|caretaker\s+)?(?:head coach|manager|boss|coach)\b", after):
+                # "has been appointed Newcastle manager" / "sacked as Newcastle manager" (left: handled above)
+                role = "from" if LEFT_CLUB_VERB_RE.search(text, c_start, club.start) else "to"
             elif self._is_affiliation(club, text, info):
                 role = "affiliation"
                 boss = next((m for m in info.mentions if 0 <= m.start - club.end <= 45), None)
