@@ -662,11 +662,18 @@ def _strip_non_name_tokens(tokens: list[str]) -> list[str]:
 
 def _name_candidates(text: str, clubs: list[ClubMention]) -> list[tuple[int, int, str]]:
     """Runs of capitalised words that are not clubs or common words: (start, end, name)."""
-    masked = list(text)
-    for club in clubs:
-        for i in range(club.start, club.end):
-            masked[i] = "#"
-    masked_text = "".join(masked)
+    if clubs:
+        parts = []
+        last = 0
+        for club in clubs:
+            start = max(last, club.start)
+            parts.append(text[last:start])
+            parts.append("#" * (club.end - start))
+            last = max(last, club.end)
+        parts.append(text[last:])
+        masked_text = "".join(parts)
+    else:
+        masked_text = text
     found = []
     for match in NAME_RE.finditer(masked_text):
         raw = match.group(0)
