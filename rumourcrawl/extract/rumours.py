@@ -70,7 +70,8 @@ STAGE_CUES: dict[str, list[str]] = {
         r"agree(?:d|s|ment|ing)?\b", r"poised\b", r"set to (?:join|sign|complete|move|loan|seal|leave|become|be|take|"
         r"return|replace|succeed)", r"clos(?:e|ing|er) (?:in )?(?:on|to)\b", r"here we go", r"medical\b",
         r"on the verge", r"personal terms", r"will (?:all )?(?:leave|join|depart|sign)\b",
-        r"on (?:his|her|their) way (?:to|from|out)", r"expected to (?:join|sign|complete|leave|be appointed)",
+        r"on (?:his|her|their) way (?:to|from|out)",
+        r"expected to (?:join|sign|complete|leave|be appointed|be named|be unveiled|be confirmed)",
         r"nearing\b", r"(?:deal|fee|terms) (?:is |has been )?(?:in place|struck|done)", r"subject to (?:a|him|her)",
         r"green light", r"approv(?:ed|es|ing)\b", r"will take (?:temporary |caretaker |interim )?(?:charge|over)",
     ],
@@ -292,7 +293,7 @@ CLUB_FROM_BEFORE_RE = re.compile(
     r"club)\s+)?$"
 )
 BUYER_NOUN_BEFORE_RE = re.compile(
-    r"(?:(?:bids?|offers?|approach(?:es)?|interest|inquiries|enquiries|inquiry|enquiry|proposals?)\s+"
+    r"(?:(?:bids?|offers?|approach(?:es)?|interest|inquiries|enquiries|inquiry|enquiry|proposals?|contact|calls?)\s+"
     r"(?:(?:of|worth) [£€$][\d.,]+m? )?(?:for (?:[\w'’-]+ ){1,3})?(?:from|by)"
     r"(?:\s+(?:the\s+)?(?:[\w-]+\s+)?(?:side|club|outfit|giants|champions|rivals|neighbours))?"
     # "a move from Arsenal" names the seller; "a move by Chelsea" the buyer
@@ -1428,7 +1429,7 @@ class ArticleAnalyser:
                           source, tier, text, fee, historical, extra, info)
                 continue
             if subject.role == "manager" and MANAGER_IN_CHARGE_RE.search(clause) or (
-                    stage in ("speculation", "interest", "talks") and VACANCY_RE.search(text)
+                    stage in ("speculation", "interest", "talks", "agreed") and VACANCY_RE.search(text)
                     and APPOINTMENT_RE.search(text)):
                 # "Tommy Craig will take charge of the team", "X and Y are on the shortlist": the club whose job it is.
                 club = self._main_club()
