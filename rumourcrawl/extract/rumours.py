@@ -48,6 +48,7 @@ STAGE_CUES: dict[str, list[str]] = {
         r"want(?:s)? to (?:sign|bring|play|join|return)", r"delighted to join", r"dream (?:move|of playing)",
         r"ask(?:ed|s)? (?:to leave|for a (?:move|transfer))",
         r"(?:have|has|had|been|also) (?:also )?watch(?:ed|ing)\b", r"scout(?:ed|ing)\b", r"run the rule over",
+        r"(?:ready|willing|prepared|happy|open) to (?:off-?load|sell|let (?:him|her|them) go|cash in|listen)",
         r"keep(?:ing|s)? tabs",
         r"(?:battle|fight|scrap|tussle) (?:to sign|for (?:the )?(?:signature|services))\b", r"tug-of-war",
         r"weigh(?:s|ing)? up", r"identified\b", r"admirers?\b",
@@ -55,7 +56,7 @@ STAGE_CUES: dict[str, list[str]] = {
         r"explor(?:e|es|ing) (?:a |the )?(?:deal|move|possibility|option)", r"transfer request", r"kept informed",
     ],
     "talks": [
-        r"talks?\b(?! of)", r"talking to",
+        r"(?<!free to )talks?\b(?! of)", r"talking to",
         r"(?:spoken|spoke) to\b(?! (?:him|her|me|them|us|you|my|his|their)\b)",
         r"negotiat\w+", r"approach(?:ed|es)?\b", r"discussions?",
         r"(?:in|en)quir(?:y|ies)", r"in dialogue", r"held (?:a )?meeting", r"contacts? with", r"contacted\b",
@@ -116,8 +117,8 @@ EXIT_CUES = (
     r"\bway out\b|\bwants? out\b|\blook elsewhere\b|\btransfer request\b|\baway from\b|\bmove away\b|"
     r"\bbigger club\b|\bhas left\b|\bhe will go\b|\bfor sale\b|\bsell(?:ing)?\b|\bno bids?\b(?! yet)|\bbids? for\b|"
     r"\boffers? for\b|\bbe (?:sold|offloaded|let go|moved on)\b|\breleased\b|\bterminated\b|\blet go\b|"
-    r"\bdoubts? over (?:his|her) future\b|"
-    r"\bfuture (?:is )?in doubt\b|\buncertain future\b"
+    r"\bdoubts? over (?:his|her) future\b|\boff-?load\w*|\bfree to (?:find|leave|look|talk)\b|\btransfer-?list\w*|"
+    r"\bsurplus to requirements\b|\bfuture (?:is )?in doubt\b|\buncertain future\b"
 )
 STAY_CUES = (
     r"\bnew (?:[\w-]+ ){0,2}(?:contract|deal)\b|\brul(?:e|ed|es|ing) out (?:selling|a sale|letting)\b|"
@@ -358,7 +359,7 @@ BUYER_VERB_AFTER_RE = re.compile(
 SELLER_VERB_AFTER_RE = re.compile(
     r"^(?:[’']s?)?\s*(?:(?:have|has|are|is|were|was|had|will|would|also|now|still|reportedly|)\s+){0,3}"
     r"(?:rejected|reject|turned down|accepted|accept|are ready to sell|want £|want [£€$]|demand|demanding|"
-    r"value|valued|slapped|set to loan|(?:prepared|ready|willing|happy|open) to (?:cash in|sell|let|listen)|"
+    r"value|valued|slapped|set to loan|(?:prepared|ready|willing|happy|open) to (?:cash in|sell|let|listen|off-?load)|"
     r"cash in|ruled out selling|rule out selling|agreed to sell|(?:will )?not stand in (?:his|her|the) way|"
     r"sacked|dismissed|parted company with|part company with|released|"
     r"want more|want (?:a )?(?:higher|bigger|better|improved)|demand more|"
@@ -387,9 +388,10 @@ COMPILED_STAGE_CUES = _compile_cues()
 STAGE_GATE_WORDS = {
     "speculation": "weig mull sold offl let doub futu link tipp spec rumo tout earm dest favo coul move swit "
                    "tran talk cons seek fron lead pole odds",
-    "interest": "batt figh scra tug tuss weig want watc scou rule tabs iden pote poss prim main numb expl "
-                "stay love swoo lini keen inte eye eyes eyed trac moni targ chas race line turn purs view "
-                "shor like admi plot hope hopi deli drea cons ask asks aske requ kept",
+    "interest": "read will prep happ open batt figh scra tug tuss weig want watc scou rule tabs iden pote "
+                "poss prim main numb expl stay love swoo lini keen inte eye eyes eyed trac moni targ chas "
+                "race line turn purs view shor like admi plot hope hopi deli drea cons ask asks aske requ "
+                "kept",
     "talks": "talk spok spea nego appr disc enqu inqu dial held cont",
     "bid": "bid bids bidd offe subm tabl prop laun",
     "agreed": "agre pois set take clos here medi verg pers term leav join depa sign way expe near deal "
