@@ -4,12 +4,18 @@ Rule-based and gazetteer-backed, built for speed (no models, a few regexes per s
 
 1. the text is cut into sentences; direct quotes and their speakers are tracked
    (rumour_text.segment);
-2. people are found from context (capitalised name runs, role nouns such as "boss" or
-   "striker", "X's agent"), and "Haaland" is resolved to "Erling Haaland" within the article;
-3. each clause with a stage cue (the lexicons below) becomes a frame: who moves, which clubs
-   buy or sell, the furthest stage, negation, the attributed source;
-4. frames are merged into rows: one per (subject, destination), the furthest stage kept, and
-   one extra row per denier.
+2. clubs come from the gazetteer, from context ("Mexican outfit Red Sharks Veracruz") and from
+   club anaphors ("the English club" = the latest English club named, "The club have ...");
+   people are found from context (capitalised name runs, role nouns such as "boss" or
+   "striker", "X's agent", "a move for X"), and "Haaland" is resolved to "Erling Haaland";
+3. each clause with a stage cue (the lexicons below, behind a cheap per-stage word gate) becomes
+   a frame: who moves (subject, list, relative-clause antecedent, anaphor, or the person already
+   in play), which clubs buy or sell, the furthest stage with negation and hedges ("preparing a
+   bid" is interest, "no bid yet" no denial), the attributed source, and whether it is background;
+   "X dismissed reports that Y ..." gives both the reported claim and the denial;
+4. frames are merged into rows: one per (subject, destination), the furthest stage kept, one
+   extra row per denier; background never lifts a live claim, an exit whose destination the same
+   sentence names is folded into it, and a missing selling club is taken from the person's other rows.
 """
 
 from __future__ import annotations
