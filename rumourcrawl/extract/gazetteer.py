@@ -18,6 +18,9 @@ GAZETTEER_DIR = Path(__file__).resolve().parents[2] / "data" / "gazetteers"
 WORD_RE = re.compile(r"\w+(?:['’]\w{2,})*")
 # What may sit between two words of one club name: spaces, "Man. City", "St James' Park", "&".
 JOIN_GAP_RE = re.compile(r"[\s.'’&\-]{1,4}")
+# Longer lower-case words that may sit inside a club name ("Newcastle upon Tyne"); words of up to three
+# letters ("de", "la", "of", "für") always may.
+LOWERCASE_NAME_WORDS = frozenset("upon della dello degli delle unter über".split())
 # A word that may open a club name: capitalised or a digit ("1860 Munich"), at a word start.
 CLUB_OPENER_RE = re.compile(r"\b[^\W_a-zß-ÿ]\w*")
 
@@ -183,6 +186,9 @@ class Gazetteer:
             for n, word in enumerate(WORD_RE.finditer(text, start)):
                 if n >= max_words or (n and not JOIN_GAP_RE.fullmatch(text, previous_end, word.start())):
                     break
+                if n and word.group()[0].islower() and len(word.group()) > 3 \
+                        and word.group() not in LOWERCASE_NAME_WORDS:
+                    break  # "Real sporting director" is not Real Sporting de Gijón
                 keys.append(strip_accents(word.group()).casefold().replace("'", "").replace("’", ""))
                 key = tuple(keys)
                 hit = aliases.get(key)

@@ -247,7 +247,7 @@ PLAYER_ROLE_WORDS = (
     r"striker|midfielder|defender|keeper|goalkeeper|goalie|winger|forward|full-back|fullback|centre-back|"
     r"center-back|left-back|right-back|wing-back|playmaker|captain|skipper|star|player|international|"
     r"youngster|teenager|prodigy|wonderkid|talent|ace|attacker|marksman|frontman|stopper|signing|target|"
-    r"academy graduate|loanee|veteran|hitman|free agent"
+    r"academy graduate|loanee|veteran|hitman|free agent|pair|duo|trio"
 )
 MANAGER_ROLE_WORDS = (
     r"boss|manager|head coach|coach|gaffer|caretaker|tactician|assistant|number two|right-hand men|right-hand man"
@@ -486,6 +486,7 @@ TRANSFER_OBJECT_BEFORE_RE = re.compile(
     r"loan|track|tracking|monitor|monitoring|want|wants|target|targeting|eye|eyes|eyeing|chase|chasing|"
     r"linked with|replace|replacing|capture|land) (?:for )?$"
 )
+OUTLET_WORDS_AFTER_RE = re.compile(r"(?: [A-Z][\w'’]+){1,2}")
 LIST_JOIN_RE = re.compile(r"\s*(?:,|&|and|,\s*and)\s*")
 RELATIVE_START_RE = re.compile(r"^\W*(?:who|which|whose)\b")
 OBJECT_BEFORE_RE = re.compile(
@@ -792,6 +793,7 @@ class ArticleAnalyser:
         subject_clubs: list[str] = []
         for sentence in self.sentences:
             clubs = self._drop_name_parts(sentence.text, self.gazetteer.find_clubs(sentence.text))
+            clubs = self._drop_outlet_names(sentence.text, clubs)
             clubs = self._context_clubs(sentence.text, clubs)
             clubs = self._club_anaphors(sentence.text, clubs, recent_clubs, subject_clubs)
             recent_clubs.extend(c.canonical for c in clubs)
@@ -894,6 +896,19 @@ class ArticleAnalyser:
             clubs.append(ClubMention(start, end, name, self.gazetteer.canonical_club(name) or name, "context"))
             added = True
         return sorted(clubs, key=lambda c: c.start) if added else clubs
+
+    def _drop_outlet_names(self, text: str, clubs: list[ClubMention]) -> list[ClubMention]:
+        """"according to the Liverpool Echo", "Manchester Evening News": an outlet, not a club."""
+        kept = []
+        for club in clubs:
+            following = OUTLET_WORDS_AFTER_RE.match(text, club.end)
+            if following is not None:
+                words = following.group().split()
+                if any(self.gazetteer.source(text[club.start : club.end] + " " + " ".join(words[:n])) is not None
+                       for n in range(1, len(words) + 1)):
+                    continue
+            kept.append(club)
+        return kept
 
     @staticmethod
     def _drop_name_parts(text: str, clubs: list[ClubMention]) -> list[ClubMention]:
