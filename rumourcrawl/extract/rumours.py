@@ -185,6 +185,9 @@ GENERIC_REPORT_RE = re.compile(
     r"|\b(?:were|was|are|is|been|being) (?P<rep>reported|reportedly|understood to be reported)\b"
     r"|\b(?P<rep2>reportedly)\b|\baccording to (?P<rep3>reports?(?: in [A-Z][a-z]+)?)",
 )
+# Every verb of OUTLET_CLAIM_RE / OUTLET_AFTER_VERB_RE contains one of these (a cheap gate before them).
+OUTLET_VERB_HINTS = ("report", "claim", "say", "said", "understand", "learn", "write", "wrote", "reveal", "suggest",
+                     "state", "according to")
 # "..., reports the Daily Mail", "..., says Sky Sports"
 OUTLET_AFTER_VERB_RE = re.compile(
     r",\s+(?:reports|reported|says|said|claims|claimed|writes|wrote|understands|according to)\s+(?:the\s+)?"
@@ -1097,8 +1100,12 @@ class ArticleAnalyser:
                 )
                 return (src if src.lower().startswith("reports in") else "reports"), 4, persists
             return "reports", 4, False
-        candidates = [m.group("src") for m in OUTLET_CLAIM_RE.finditer(narrative)]
-        candidates += [m.group("src") for m in OUTLET_AFTER_VERB_RE.finditer(narrative)]
+        lowered = narrative.lower()
+        if any(verb in lowered for verb in OUTLET_VERB_HINTS):
+            candidates = [m.group("src") for m in OUTLET_CLAIM_RE.finditer(narrative)]
+            candidates += [m.group("src") for m in OUTLET_AFTER_VERB_RE.finditer(narrative)]
+        else:
+            candidates = []
         paren = PAREN_SOURCE_RE.search(narrative)
         if paren is not None:
             candidates.append(paren.group("src"))
