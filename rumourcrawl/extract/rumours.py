@@ -80,7 +80,8 @@ STAGE_CUES: dict[str, list[str]] = {
         r"on (?:his|her|their) way (?:to|from|out)",
         r"expected to (?:join|sign|complete|leave|be appointed|be named|be unveiled|be confirmed)",
         r"nearing\b", r"(?:deal|fee|terms) (?:is |has been )?(?:in place|struck|done)", r"subject to (?:a|him|her)",
-        r"green light", r"approv(?:ed|es|ing)\b", r"will take (?:temporary |caretaker |interim )?(?:charge|over)",
+        r"green light", r"approv(?:ed|es|ing)\b", r"(?:will|set to|decided to|has decided to) stay\b",
+        r"will take (?:temporary |caretaker |interim )?(?:charge|over)",
     ],
     "done": [
         r"(?:has|have|had) signed\b", r"signed (?:for|with|a|an|on)\b", r"signs\b", r"complete[ds]\b",
@@ -403,7 +404,7 @@ STAGE_GATE_WORDS = {
                 "kept",
     "talks": "talk spok spea nego appr disc enqu inqu dial held cont",
     "bid": "bid bids bidd offe subm tabl prop laun",
-    "agreed": "agre pois set take clos here medi verg pers term leav join depa sign way expe near deal "
+    "agreed": "stay agre pois set take clos here medi verg pers term leav join depa sign way expe near deal "
               "fee fees subj gree appr",
     "done": "clau name cont rele sign snap sold land capt comp join appo seal unve resi sack loan pen "
             "char took take left conf offi anno deal exte done",
@@ -490,6 +491,14 @@ TRANSFER_OBJECT_BEFORE_RE = re.compile(
     r"linked with|replace|replacing|capture|land) (?:for )?$"
 )
 OUTLET_WORDS_AFTER_RE = re.compile(r"(?: [A-Z][\w'’]+){1,2}")
+# "worked with Crouch at Portsmouth", "began his career at Celtic": a club in the person's past.
+PAST_AT_BEFORE_RE = re.compile(
+    r"\b(?:worked|played|spent (?:\w+ ){1,2}(?:years|seasons)|began (?:his|her) career|started (?:his|her) career|"
+    r"came through the ranks)(?: [\w'’-]+){0,3} at\s+(?:the\s+)?$"
+)
+# A manager open to selling speaks for his club about the player in play.
+SELLER_BOSS_RE = re.compile(r"\blisten to offers\b|\b(?:willing|ready|prepared|happy) to (?:sell|let)\b|"
+                            r"\bstand in (?:his|her|the) way\b|\bcash in\b")
 LIST_JOIN_RE = re.compile(r"\s*(?:,|&|and|,\s*and)\s*")
 RELATIVE_START_RE = re.compile(r"^\W*(?:who|which|whose)\b")
 OBJECT_BEFORE_RE = re.compile(
@@ -1176,6 +1185,9 @@ class ArticleAnalyser:
                     and info.speaker.club and any(c[0] == "denied" for c in clause_cues) and last_mover \
                     and last_mover is not info.speaker:
                 movers = [last_mover]  # "I don't need strikers": the boss speaks for his club
+            if len(movers) == 1 and movers[0].role == "manager" and last_mover is not None \
+                    and last_mover is not movers[0] and SELLER_BOSS_RE.search(clause_text):
+                movers = [last_mover]  # "Villa manager O'Leary is prepared to listen to offers for the international"
             if not movers and RELATIVE_START_RE.search(clause_text):
                 # ", who has been loaned to Everton": the relative pronoun stands for the name just before.
                 antecedent = [m for m in info.mentions if m.end <= c_start and m.person.role != "other"]
@@ -1540,7 +1552,7 @@ class ArticleAnalyser:
             role = None
             listed = previous_end >= 0 and re.fullmatch(
                 r"\s*(?:,|,?\s*and|,?\s*or|,?\s*as well as|&)\s*(?:the\s+)?", text[previous_end : club.start])
-            if FORMER_BEFORE_RE.search(before):
+            if FORMER_BEFORE_RE.search(before) or PAST_AT_BEFORE_RE.search(before):
                 role = "former"
             elif MATCH_CONTEXT_BEFORE_RE.search(before) or TABLE_CONTEXT_BEFORE_RE.search(before):
                 role = "match"
@@ -1571,6 +1583,8 @@ class ArticleAnalyser:
                                  and RECEIVED_RE.search(text, c_start, c_end)):
                     # "Chelsea boss Jose Mourinho wants to sign Essien": the boss buys for his club.
                     role = "to" if first_cue is not None and first_cue > club.end else None
+                    if SELLER_BOSS_RE.search(text, c_start, c_end):
+                        role = "from"  # "Villa manager O'Leary is prepared to listen to offers for him"
                     if role is None:
                         undecided.append((club, before))
             elif CLUB_STAFF_AFTER_RE.match(after) and first_cue is not None and first_cue > club.end \
@@ -1612,8 +1626,10 @@ class ArticleAnalyser:
                 if buyer_before or name in mover_clubs or any(
                         self._open_claim(p) and self._open_claim(p).to_club != name for p in movers):
                     from_clubs.append(name)
+                    role = "from"
                 else:
                     to_clubs.append(name)
+                    role = "to"  # "no talks with Bayern or Real Madrid": the list shares it
             previous_role = role if role in ("to", "from", "seller", "former") else None
             if role is not None:
                 assigned[id(club)] = role
