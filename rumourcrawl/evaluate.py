@@ -4,7 +4,8 @@ A directory holds NAME.json gold files beside NAME.txt (first line the headline)
 A predicted row matches a gold row when the subject's surname matches (accent- and case-insensitive)
 and to_club matches after canonicalisation (None matches None); pairs are one-to-one. Gold rows
 marked historical count neither for nor against, and so do predicted rows the extractor itself
-flags historical (they are background, not claims).
+flags historical (they are background, not claims); run_eval prints how many predictions were left
+out that way, and the strict figures with them counted as predictions.
 """
 
 from __future__ import annotations
@@ -30,11 +31,17 @@ class FileScore:
     misses: list[dict] = field(default_factory=list)
     spurious: list[Rumour] = field(default_factory=list)
     wrong_stage: list[tuple[Rumour, dict]] = field(default_factory=list)
+    excluded_historical: int = 0  # predictions left out of scoring because the extractor flagged them historical
 
 
 @dataclass
 class EvalResult:
     files: list[FileScore]
+    strict: EvalResult | None = None  # the same articles scored with historical-flagged predictions counted
+
+    @property
+    def excluded_historical(self) -> int:
+        return sum(f.excluded_historical for f in self.files)
 
     @property
     def true_positives(self) -> int:
@@ -84,11 +91,14 @@ def _row_key(subject: str | None, to_club: str | None) -> tuple[str, str | None]
     return surname(subject), canonical_club_key(to_club)
 
 
-def score_file(name: str, predicted: list[Rumour], gold: list[dict]) -> FileScore:
+def score_file(name: str, predicted: list[Rumour], gold: list[dict], strict: bool = False) -> FileScore:
+    """Score one article. With strict=True, predictions the extractor flags historical are scored like any
+    other (a flagged row that matches no gold row is a false positive); by default they are left out."""
     score = FileScore(name)
     live_gold = [g for g in gold if not g.get("historical")]
     historical_keys = {_row_key(g.get("subject"), g.get("to_club")) for g in gold if g.get("historical")}
-    scored = [p for p in predicted if not p.historical]
+    scored = list(predicted) if strict else [p for p in predicted if not p.historical]
+    score.excluded_historical = len(predicted) - len(scored)
     unmatched_gold = list(range(len(live_gold)))
     pairs: list[tuple[Rumour, dict]] = []
     unmatched_pred: list[Rumour] = []
@@ -152,6 +162,7 @@ def _read_article(path: Path) -> tuple[str, str | None, str | None, str | None]:
 
 def evaluate_directory(directory: Path) -> EvalResult:
     files = []
+    strict_files = []
     for gold_path in sorted(directory.glob("*.json")):
         article_path = next(
             (p for p in (gold_path.with_suffix(".txt"), gold_path.with_suffix(".html")) if p.exists()), None
@@ -162,7 +173,8 @@ def evaluate_directory(directory: Path) -> EvalResult:
         text, title, published, outlet = _read_article(article_path)
         predicted = extract_rumours(text, title=title, published=published, outlet=outlet)
         files.append(score_file(gold_path.stem, predicted, gold.get("rumours", [])))
-    return EvalResult(files)
+        strict_files.append(score_file(gold_path.stem, predicted, gold.get("rumours", []), strict=True))
+    return EvalResult(files, strict=EvalResult(strict_files))
 
 
 def _describe(row: Rumour | dict) -> str:
@@ -190,7 +202,8 @@ def run_eval(directory: str | Path, verbose: bool = False, out: TextIO = sys.std
         for f in result.files:
             print(
                 f"{f.name}: tp={f.true_positives} fp={f.false_positives} fn={f.false_negatives} "
-                f"stage_ok={f.stage_correct}/{f.true_positives}",
+                f"stage_ok={f.stage_correct}/{f.true_positives}"
+                + (f" excluded_historical={f.excluded_historical}" if f.excluded_historical else ""),
                 file=out,
             )
             for gold in f.misses:
@@ -208,4 +221,13 @@ def run_eval(directory: str | Path, verbose: bool = False, out: TextIO = sys.std
         f"stage_accuracy={result.stage_accuracy:.3f}",
         file=out,
     )
+    print(f"excluded from scoring: {result.excluded_historical} predictions flagged historical=True", file=out)
+    strict = result.strict
+    if strict is not None:
+        print(
+            f"strict (flagged rows counted): tp={strict.true_positives} fp={strict.false_positives} "
+            f"fn={strict.false_negatives} precision={strict.precision:.3f} recall={strict.recall:.3f} "
+            f"f1={strict.f1:.3f} stage_accuracy={strict.stage_accuracy:.3f}",
+            file=out,
+        )
     return 0

@@ -29,8 +29,9 @@ def test_null_destination_matches_null_and_historical_gold_is_neutral():
 
 def test_run_eval_prints_totals_and_per_file_lines(tmp_path):
     (tmp_path / "a.txt").write_text("Headline\r\nArsenal have signed Roma striker Tom Kettle.\r\n", encoding="utf-8")
-    (tmp_path / "a.json").write_text(json.dumps({"rumours": [_gold("Tom Kettle", "Arsenal", "done")]}),
-                                     encoding="utf-8")
+    (tmp_path / "a.json").write_text(
+        json.dumps({"rumours": [_gold("Tom Kettle", "Arsenal", "done")]}), encoding="utf-8"
+    )
     out = io.StringIO()
     assert run_eval(tmp_path, verbose=True, out=out) == 0
     text = out.getvalue()
@@ -45,3 +46,24 @@ def test_run_eval_bad_directory(tmp_path):
     out = io.StringIO()
     assert run_eval(tmp_path, out=out) == 2
     assert "no gold" in out.getvalue()
+
+
+def test_historical_predictions_are_excluded_but_counted_and_scored_strictly(tmp_path):
+    predicted = [Rumour("Alonso", to_club="Liverpool", historical=True), Rumour("Kane", to_club="Bayern Munich")]
+    gold = [_gold("Harry Kane", "Bayern Munich")]
+    lenient = score_file("x", predicted, gold)
+    assert (lenient.true_positives, lenient.false_positives, lenient.excluded_historical) == (1, 0, 1)
+    strict = score_file("x", predicted, gold, strict=True)
+    assert (strict.true_positives, strict.false_positives, strict.excluded_historical) == (1, 1, 0)
+
+
+def test_run_eval_reports_excluded_and_strict_figures(tmp_path):
+    (tmp_path / "a.txt").write_text("Headline\r\nArsenal have signed Roma striker Tom Kettle.\r\n", encoding="utf-8")
+    (tmp_path / "a.json").write_text(
+        json.dumps({"rumours": [_gold("Tom Kettle", "Arsenal", "done")]}), encoding="utf-8"
+    )
+    out = io.StringIO()
+    run_eval(tmp_path, out=out)
+    text = out.getvalue()
+    assert "excluded from scoring: 0 predictions flagged historical=True" in text
+    assert "strict (flagged rows counted):" in text

@@ -83,6 +83,9 @@ def test_build_script_regenerates_the_club_file(tmp_path):
     if not source.is_dir():
         pytest.skip("shared openfootball folder not available")
     out = tmp_path / "clubs.tsv"
-    subprocess.run([sys.executable, str(ROOT / "scripts" / "build_gazetteer.py"), str(source), str(out)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "build_gazetteer.py"), str(source), str(out)],
+        check=True,
+        capture_output=True,
+    )
     assert out.read_text(encoding="utf-8") == (GAZETTEER_DIR / "clubs.tsv").read_text(encoding="utf-8")

@@ -20,8 +20,14 @@ def seed_rows():
 
 
 def _find(rows, surname, to_club, stage=None):
-    return [r for r in rows if r.subject.endswith(surname) and r.to_club == to_club
-            and (stage is None or r.stage == stage) and not r.historical]
+    return [
+        r
+        for r in rows
+        if r.subject.endswith(surname)
+        and r.to_club == to_club
+        and (stage is None or r.stage == stage)
+        and not r.historical
+    ]
 
 
 def test_seed_klopp_appointment_agreed_from_reports_in_spain(seed_rows):
@@ -128,3 +134,78 @@ def test_dev_set_targets():
     result = evaluate_directory(DEV_DIR)
     assert result.f1 >= 0.85
     assert result.stage_accuracy >= 0.80
+
+
+def test_extra_set_level():
+    # tests/eval/extra: invented articles labelled before the extractor saw them (see its README for
+    # the first-run scores of each batch, which were much lower than this regression floor).
+    result = evaluate_directory(DEV_DIR.parent / "extra")
+    assert result.f1 >= 0.90
+    assert result.stage_accuracy >= 0.90
+
+
+def test_dismissed_reports_give_the_reported_claim_and_the_denial():
+    rows = extract_rumours(
+        "Everton boss David Moyes has dismissed reports that midfielder Kevin Lacey is set to join Portsmouth."
+    )
+    by_stage = {r.stage: r for r in rows if r.to_club == "Portsmouth"}
+    assert by_stage["agreed"].source == "reports"
+    assert by_stage["denied"].source == "David Moyes"
+    assert by_stage["denied"].from_club == "Everton"
+
+
+def test_club_named_only_by_context():
+    rows = extract_rumours(
+        "Mexican outfit Red Sharks Veracruz have expressed an interest in Celtic midfielder Juninho."
+    )
+    assert [(r.subject, r.from_club, r.to_club, r.stage) for r in rows] == [
+        ("Juninho", "Celtic", "Red Sharks Veracruz", "interest")
+    ]
+
+
+def test_club_anaphor_by_country():
+    text = (
+        "Celtic midfielder Tom Reid has been watched by Manchester City scouts. His agent said no approach had "
+        "been made but that the English club had earmarked him as a possible target."
+    )
+    rows = extract_rumours(text)
+    assert any(r.to_club == "Manchester City" and r.subject == "Tom Reid" for r in rows)
+
+
+def test_agreement_between_buyer_and_seller():
+    rows = extract_rumours("Agreement reached between Brighton and Ajax for Jorrit Smeets, here we go!")
+    assert [(r.from_club, r.to_club, r.stage) for r in rows] == [("Ajax", "Brighton & Hove Albion", "agreed")]
+
+
+def test_boss_buys_for_his_club_and_possessive_names_the_seller():
+    rows = extract_rumours("Chelsea boss Jose Mourinho wants to sign Lyon midfielder Michael Essien.")
+    assert [(r.subject, r.from_club, r.to_club) for r in rows] == [("Michael Essien", "Lyon", "Chelsea")]
+    rows = extract_rumours("Charlton have completed the loan signing of Chelsea's Carlton Cole.")
+    assert [(r.from_club, r.to_club, r.kind, r.stage) for r in rows] == [
+        ("Chelsea", "Charlton Athletic", "loan", "done")
+    ]
+
+
+def test_intended_bid_is_interest_and_rejected_bid_is_bid():
+    rows = extract_rumours("Napoli are preparing an official bid for Marco Pellegri.")
+    assert [r.stage for r in rows] == ["interest"]
+    rows = extract_rumours("Wolves have rejected a second bid from Fenerbahce for Ryan Tait.")
+    assert [(r.from_club, r.stage) for r in rows] == [("Wolverhampton Wanderers", "bid")]
+
+
+def test_cue_gate_never_hides_a_stage_cue():
+    from rumourcrawl.extract.rumour_text import segment
+    from rumourcrawl.extract.rumours import COMPILED_STAGE_CUES, STAGE_GATES, cue_word_keys
+
+    # .txt only: extract_article() deduplicates (trafilatura deduplicate=True), so one HTML page read
+    # many times in a process comes back empty.
+    folders = (DEV_DIR, DEV_DIR.parent / "extra")
+    texts = [_read_article(p)[0] for folder in folders for p in sorted(folder.glob("*.txt"))]
+    texts.append("No one from Chelsea has called. Talks fell through; the bid was rejected and he's staying put.")
+    for text in texts:
+        for sentence in segment(text):
+            lowered = sentence.text.lower()
+            keys = cue_word_keys(lowered)
+            for stage, pattern in COMPILED_STAGE_CUES:
+                if pattern.search(lowered):
+                    assert not STAGE_GATES[stage].isdisjoint(keys), (stage, sentence.text)

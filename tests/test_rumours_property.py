@@ -23,9 +23,43 @@ def test_random_unicode_never_crashes(text):
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(st.sampled_from(["Arsenal", "Man City", "linked", "with", "John", "Smith", "'s", "agent", ",",
-                                 ".", '"', "“", "not", "bid", "£8m", "boss", "\n", "loan", "from", "to", "here we go!",
-                                 "he", "said", ":", "the Gunners", "denied", "Real", "Madrid"]), max_size=60))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "Arsenal",
+                "Man City",
+                "linked",
+                "with",
+                "John",
+                "Smith",
+                "'s",
+                "agent",
+                ",",
+                ".",
+                '"',
+                "“",
+                "not",
+                "bid",
+                "£8m",
+                "boss",
+                "\n",
+                "loan",
+                "from",
+                "to",
+                "here we go!",
+                "he",
+                "said",
+                ":",
+                "the Gunners",
+                "denied",
+                "Real",
+                "Madrid",
+            ]
+        ),
+        max_size=60,
+    )
+)
 def test_football_word_salad_never_crashes(words):
     _check(extract_rumours(" ".join(words)))
 
@@ -37,6 +71,6 @@ def test_odd_inputs():
     _check(extract_rumours("MAN CITY STRIKER ERLING HAALAND IS CLOSING IN ON A MOVE TO REAL MADRID."))
     _check(extract_rumours("Der FC Bayern München hat Interesse an Harry Kane, berichtet die Bild."))
     _check(extract_rumours("皇家马德里 希望 签下 哈兰德 🚨🚨 ✅"))
-    big = ("Arsenal striker John Smith is linked with a move to Chelsea, according to reports. " * 2500)
+    big = "Arsenal striker John Smith is linked with a move to Chelsea, according to reports. " * 2500
     assert len(big) > 200_000
     _check(extract_rumours(big))

@@ -14,9 +14,15 @@ from pathlib import Path
 
 GAZETTEER_DIR = Path(__file__).resolve().parents[2] / "data" / "gazetteers"
 
-WORD_RE = re.compile(r"\w+")
+# A word; an apostrophe inside it is part of it ("O'Leary", "N'Golo"), and name keys drop it.
+WORD_RE = re.compile(r"\w+(?:['’]\w{2,})*")
 # What may sit between two words of one club name: spaces, "Man. City", "St James' Park", "&".
 JOIN_GAP_RE = re.compile(r"[\s.'’&\-]{1,4}")
+# Longer lower-case words that may sit inside a club name ("Newcastle upon Tyne"); words of up to three
+# letters ("de", "la", "of", "für") always may.
+LOWERCASE_NAME_WORDS = frozenset("upon della dello degli delle unter über".split())
+# A word that may open a club name: capitalised or a digit ("1860 Munich"), at a word start.
+CLUB_OPENER_RE = re.compile(r"\b[^\W_a-zß-ÿ]\w*")
 
 # Single-word aliases that are ordinary English words or first names far more often than clubs.
 AMBIGUOUS_SINGLE_ALIASES = {
@@ -125,7 +131,10 @@ def strip_accents(text: str) -> str:
 
 def name_key(text: str) -> tuple[str, ...]:
     """Accent- and case-insensitive word tuple used as a lookup key for names."""
-    return tuple(WORD_RE.findall(strip_accents(text).casefold()))
+    folded = strip_accents(text).casefold()
+    if "'" in folded or "’" in folded:
+        return tuple(w.replace("'", "").replace("’", "") for w in WORD_RE.findall(folded))
+    return tuple(WORD_RE.findall(folded))
 
 
 @dataclass(frozen=True)
@@ -236,50 +245,61 @@ class Gazetteer:
         return hit
 
     def find_clubs(self, text: str) -> list[ClubMention]:
-        """Every club mention in text, longest alias first, non-overlapping, in order."""
-        words = [(m.start(), m.end()) for m in WORD_RE.finditer(text)]
+        """Every club mention in text, longest alias first, non-overlapping, in order.
+
+        Only words that start with a capital or a digit can open a club name, so the walk starts
+        from those and reads the following words lazily."""
         mentions: list[ClubMention] = []
         aliases = self.club_aliases
         prefixes = self.alias_prefixes
-        i = 0
-        n_words = len(words)
-        while i < n_words:
-            start, end = words[i]
-            first = text[start]
-            if not (first.isupper() or first.isdigit()):
-                i += 1
+        max_words = self.max_alias_words
+        resume = 0
+        for opener in CLUB_OPENER_RE.finditer(text):
+            start = opener.start()
+            if start < resume or not (text[start].isupper() or text[start].isdigit()):
                 continue
+            end = opener.end()
+            if text[end : end + 1] not in ("'", "’"):  # fast path: no alias starts with this word
+                first = (strip_accents(opener.group()).casefold(),)
+                if first not in aliases and first not in prefixes:
+                    continue
             keys: list[str] = []
             best: tuple[int, tuple[str, str]] | None = None
-            for j in range(i, min(n_words, i + self.max_alias_words)):
-                if j > i and not JOIN_GAP_RE.fullmatch(text[words[j - 1][1] : words[j][0]]):
+            previous_end = start
+            for n, word in enumerate(WORD_RE.finditer(text, start)):
+                if n >= max_words or (n and not JOIN_GAP_RE.fullmatch(text, previous_end, word.start())):
                     break
-                keys.append(strip_accents(text[words[j][0] : words[j][1]]).casefold())
+                if (
+                    n
+                    and word.group()[0].islower()
+                    and len(word.group()) > 3
+                    and word.group() not in LOWERCASE_NAME_WORDS
+                ):
+                    break  # "Real sporting director" is not Real Sporting de Gijón
+                keys.append(strip_accents(word.group()).casefold().replace("'", "").replace("’", ""))
                 key = tuple(keys)
                 hit = aliases.get(key)
                 if hit is not None:
-                    best = (j, hit)
+                    best = (word.end(), hit)
+                previous_end = word.end()
                 if key not in prefixes:
                     break
             if best is None:
-                i += 1
                 continue
-            j, (canonical, alias_type) = best
-            end = words[j][1]
+            end, (canonical, alias_type) = best
             following_raw = text[end : end + 20]
             following = following_raw.lstrip().split(" ", 1)[0].casefold()
             looks_like_first_name = (
-                j == i
+                end == opener.end()
                 and alias_type == "name"
                 and re.match(r"^ [A-Z][a-z]", following_raw) is not None
                 and canonical != text[start:end]
                 and aliases.get((following,)) is None
             )
+            resume = end
             if following in NOT_CLUB_AFTER or looks_like_first_name:
-                i = j + 1
                 continue
             mentions.append(ClubMention(start, end, text[start:end], canonical, alias_type))
-            i = j + 1
         return mentions
 
 

@@ -14,6 +14,8 @@ SPEECH_VERBS = (
     r"remarked|noted|commented|replied|conceded|concedes|argued|joked|posted|wrote|tweeted|announced"
 )
 SPEECH_VERB_RE = re.compile(rf"\b(?:{SPEECH_VERBS})\b")
+WORD_BEFORE_END_RE = re.compile(r"(\w+)[.!?…]*\W*$")
+QUOTE_CHAR_RE = re.compile('["“”]')
 # Leading junk in scraped or pasted text: bylines, datelines, "READ:" promos are left to the caller.
 MAX_SENTENCE_CHARS = 2000
 
@@ -45,33 +47,44 @@ def split_paragraphs(text: str) -> list[str]:
 
 
 def _quote_mask(paragraph: str, continuing: bool) -> tuple[bytearray, bool]:
-    """Mark characters inside double quotes; returns the mask and whether a quote is left open."""
-    mask = bytearray(len(paragraph))
+    """Mark characters inside double quotes; returns the mask and whether a quote is left open.
+
+    Walks the quote characters only (found by one regex scan) and fills the spans between them."""
+    n = len(paragraph)
+    mask = bytearray(n)
     inside = False
-    for i, ch in enumerate(paragraph):
+    opened_at = 0
+    for match in QUOTE_CHAR_RE.finditer(paragraph):
+        i = match.start()
+        ch = paragraph[i]
         if ch == "“":
-            inside = True
-        elif ch == "”":
-            mask[i] = 1
+            if not inside:
+                inside, opened_at = True, i
+            continue
+        if ch == "”":
+            if inside:
+                mask[opened_at : i + 1] = b"\x01" * (i + 1 - opened_at)
+            else:
+                mask[i] = 1
             inside = False
             continue
-        elif ch == '"':
-            # Straight quotes: opening when a word follows, closing when one precedes. An opening
-            # quote while already inside is the "new paragraph of the same quote" convention.
-            prev_ch = paragraph[i - 1] if i > 0 else " "
-            next_ch = paragraph[i + 1] if i + 1 < len(paragraph) else " "
-            opens = prev_ch.isspace() or prev_ch in "([—–-" or i == 0
-            if i == 0 and continuing:
-                opens = True
-            if inside and not opens:
-                mask[i] = 1
-                inside = False
-                continue
-            if not inside and not opens and not next_ch.isspace():
-                opens = True
-            inside = True if opens else inside
-        if inside:
-            mask[i] = 1
+        # Straight quotes: opening when a word follows, closing when one precedes. An opening
+        # quote while already inside is the "new paragraph of the same quote" convention.
+        prev_ch = paragraph[i - 1] if i > 0 else " "
+        next_ch = paragraph[i + 1] if i + 1 < n else " "
+        opens = prev_ch.isspace() or prev_ch in "([—–-" or i == 0
+        if i == 0 and continuing:
+            opens = True
+        if inside and not opens:
+            mask[opened_at : i + 1] = b"\x01" * (i + 1 - opened_at)
+            inside = False
+            continue
+        if not inside and not opens and not next_ch.isspace():
+            opens = True
+        if opens and not inside:
+            inside, opened_at = True, i
+    if inside:
+        mask[opened_at:n] = b"\x01" * (n - opened_at)
     return mask, inside
 
 
@@ -80,7 +93,8 @@ def split_sentences(paragraph: str) -> list[tuple[int, int]]:
     start = 0
     for match in SENTENCE_END_RE.finditer(paragraph):
         end = match.end()
-        word_before = re.search(r"(\w+)[.!?…]*\W*$", paragraph[start : match.start() + 1])
+        # Only the last few characters matter: a $-anchored search over the whole sentence is quadratic.
+        word_before = WORD_BEFORE_END_RE.search(paragraph, max(start, match.start() - 40), match.start() + 1)
         if word_before:
             word = word_before.group(1)
             if word.casefold() in ABBREVIATIONS or (len(word) == 1 and word.isupper()):
