@@ -19,7 +19,7 @@ from rumourcrawl.extract.rumours import extract_rumours
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DEV = ROOT / "tests" / "eval" / "dev"
-DEFAULT_PAGES = Path("/work/shared/pages")
+DEFAULT_PAGES = ROOT / "tests" / "fixtures" / "pages"  # real saved pages, see SOURCES.md there
 REPEATS = 20
 
 
