@@ -19,7 +19,6 @@ from pathlib import Path
 from rumourcrawl import DATA_DIR, __version__
 
 DEFAULT_DB = "data/rumours.db"
-DATASETTE_METADATA = "data/metadata.yml"
 DEMO_SITE = DATA_DIR / "demo_site"
 
 
@@ -61,7 +60,53 @@ def run_crawls(settings, jobs: list[tuple[str, dict]], log_handler: logging.Hand
         crawlers.append(crawler)
         process.crawl(crawler, **kwargs)
     process.start()
-    return [crawler.stats.get_stats() for crawler in crawlers]
+    return [_crawler_stats(crawler) for crawler in crawlers]
+
+
+def _crawler_stats(crawler) -> dict:
+    try:
+        return crawler.stats.get_stats()
+    except RuntimeError:  # the spider never started (a bad argument or setting): its traceback is in the log
+        return {"rumourcrawl/errors": 1, "rumourcrawl/errors/spider_not_started": 1}
+
+
+def check_database(path: str | Path) -> None:
+    """Open (creating or migrating) the database once before any crawl, so a bad file fails clearly."""
+    import sqlite3
+
+    from rumourcrawl import store
+
+    try:
+        store.open_db(path).close()
+    except (sqlite3.DatabaseError, OSError, RuntimeError) as exc:
+        raise CliError(f"cannot use database {path}: {exc}") from exc
+
+
+# Settings whose type the spider relies on: a typo in `-s` should fail here, not inside Scrapy.
+_TYPED_SETTINGS = {
+    "getint": ("RUMOURCRAWL_MAX_ARTICLES", "CONCURRENT_REQUESTS", "CONCURRENT_REQUESTS_PER_DOMAIN", "DOWNLOAD_MAXSIZE"),
+    "getfloat": ("RUMOURCRAWL_RECHECK_DAYS", "RUMOURCRAWL_RETRY_AFTER_MAX", "DOWNLOAD_DELAY", "DOWNLOAD_TIMEOUT"),
+    "getbool": ("RUMOURCRAWL_REFETCH", "RUMOURCRAWL_STORE_HTML", "RUMOURCRAWL_RESUME", "ROBOTSTXT_OBEY"),
+}
+
+
+def check_settings(settings) -> None:
+    for getter, names in _TYPED_SETTINGS.items():
+        for name in names:
+            try:
+                getattr(settings, getter)(name)
+            except ValueError:
+                kind = {"getint": "a whole number", "getfloat": "a number", "getbool": "True or False"}[getter]
+                raise CliError(f"setting {name} must be {kind}, got {settings.get(name)!r}") from None
+
+
+def check_urls(option: str, urls: list[str]) -> None:
+    from urllib.parse import urlsplit
+
+    for url in urls:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise CliError(f"{option} takes an http(s) URL, got {url!r}")
 
 
 def _parse_settings(pairs: list[str]) -> dict[str, str]:
@@ -184,6 +229,13 @@ def cmd_crawl(args) -> int:
         )
         if values
     }
+    for option, urls in (
+        ("--feed", args.feed),
+        ("--sitemap", args.sitemap),
+        ("--section", args.section),
+        ("--url", args.url),
+    ):
+        check_urls(option, urls)
     if adhoc:
         jobs.append(("news", adhoc))
     if not jobs:
@@ -195,7 +247,9 @@ def cmd_crawl(args) -> int:
     if on_terminal and not args.no_progress:
         overrides["RUMOURCRAWL_PROGRESS"] = "True"
     settings = project_settings(overrides, db=args.db)
+    check_settings(settings)
     db_path = settings.get("RUMOURCRAWL_DB")
+    check_database(db_path)
     handler, log_where = _log_handler(args, settings, on_terminal)
     logging.root.setLevel(logging.DEBUG)  # the handler's own level filters
     logging.root.addHandler(handler)
@@ -239,6 +293,7 @@ def cmd_demo(args) -> int:
     if not site.is_dir():
         raise CliError(f"demo site folder not found: {site}")
     db = args.db or DEFAULT_DB
+    check_database(db)
     with SnapshotServer(site) as server:
         print(f"Serving the bundled demo site at {server.base_url}/ (loopback only)")
         settings = project_settings(
@@ -274,8 +329,16 @@ def cmd_demo(args) -> int:
         f"Database {db} now holds {totals['articles']} articles, {totals['rumours']} rumours"
         f" and {totals['stories']} stories."
     )
-    print(f"Open it in Datasette:\n  datasette {db} -m {DATASETTE_METADATA}")
+    print(f"Open it in Datasette:\n  datasette {db} -m {_shown_path(DATA_DIR / 'metadata.yml')}")
     return 0 if summarise(stats)["articles stored"] else 1
+
+
+def _shown_path(path: Path) -> str:
+    """A path as the user can type it from here: relative under the working directory, else absolute."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path.resolve())
 
 
 # ---- extraction -----------------------------------------------------------------------------
@@ -374,7 +437,13 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="crawl the bundled offline demo site into a SQLite file")
     demo.add_argument("--db", help=f"SQLite file to write (default {DEFAULT_DB})")
     demo.add_argument("--site", help=argparse.SUPPRESS)  # another folder to serve (tests)
-    demo.add_argument("--log-level", default="ERROR", help="Scrapy log level (default ERROR)")
+    demo.add_argument(
+        "--log-level",
+        default="ERROR",
+        type=str.upper,
+        choices=["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"],
+        help="Scrapy log level (default ERROR)",
+    )
     demo.set_defaults(func=cmd_demo)
 
     crawl = commands.add_parser("crawl", help="crawl configured sites and/or any feed or sitemap")

@@ -187,3 +187,32 @@ def test_extracting_the_same_page_again_gives_the_same_text():
     }
     assert len(texts) == 1
     assert "Haaland" in texts.pop()
+
+
+def test_section_front_canonical_is_not_trusted():
+    # Two different articles whose canonical both name the section front must stay two articles.
+    head = "<link rel='canonical' href='https://gazette.example/football/'>"
+    first = extract_article(_page("", head), "http://127.0.0.1:9/a1-arsenal-close-in-on-striker.html")
+    second = extract_article(_page("", head), "http://127.0.0.1:9/a2-chelsea-agree-fee-for-winger.html")
+    assert first.url == "http://127.0.0.1:9/a1-arsenal-close-in-on-striker.html"
+    assert second.url != first.url
+    # An article's own canonical on another host is kept (syndication, the demo's loopback copies).
+    own = extract_article(
+        _page("", "<link rel='canonical' href='https://gazette.example/football/arsenal-close-in-on-striker'>"),
+        "http://127.0.0.1:9/a1-arsenal-close-in-on-striker.html",
+    )
+    assert own.url == "https://gazette.example/football/arsenal-close-in-on-striker"
+
+
+@pytest.mark.parametrize("href", ["http://[oops/x", "https://site.example:99999/news/a-b-c", "javascript:void(0)"])
+def test_malformed_canonical_falls_back_to_the_fetched_url(href):
+    article = extract_article(_page("", f"<link rel='canonical' href='{href}'>"), "https://a.example/news/a-b-c-d")
+    assert article.url == "https://a.example/news/a-b-c-d"
+
+
+def test_deeply_nested_json_ld_is_ignored_not_fatal():
+    deep = '{"author": ' * 3000 + '"x"' + "}" * 3000
+    article = extract_article(
+        _page("", f"<script type='application/ld+json'>{deep}</script>"), "https://a.example/n/a-b-c"
+    )
+    assert "Arsenal" in article.text

@@ -152,3 +152,22 @@ def test_crawl_arguments_are_checked(tmp_path):
     bad_setting = run_cli("crawl", "--feed", "http://127.0.0.1:9/feed", "-s", "NOEQUALS")
     assert bad_setting.returncode == 2
     assert "NAME=VALUE" in bad_setting.stderr
+
+
+def test_bad_database_url_or_setting_is_refused_before_crawling(tmp_path):
+    not_sqlite = tmp_path / "notes.db"
+    not_sqlite.write_text("these are my notes, not a database")
+    cases = [
+        (["--feed", "http://127.0.0.1:9/feed", "--db", str(not_sqlite)], "cannot use database"),
+        (["--feed", "notaurl", "--db", str(tmp_path / "a.db")], "--feed takes an http(s) URL"),
+        (
+            ["--feed", "http://127.0.0.1:9/feed", "--db", str(tmp_path / "b.db"), "-s", "RUMOURCRAWL_MAX_ARTICLES=abc"],
+            "RUMOURCRAWL_MAX_ARTICLES must be a whole number",
+        ),
+    ]
+    for arguments, message in cases:
+        result = run_cli("crawl", *arguments)
+        assert result.returncode == 2, arguments
+        assert message in result.stderr
+        assert "Traceback" not in result.stderr
+    assert not_sqlite.read_text() == "these are my notes, not a database"  # left as it was

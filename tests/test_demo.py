@@ -1,6 +1,7 @@
 """The one-command demo, then a real Datasette instance reading what it wrote."""
 
 import asyncio
+from pathlib import Path
 
 import sqlite_utils
 from datasette.app import Datasette
@@ -41,3 +42,12 @@ def test_demo_crawls_bundled_site_and_datasette_serves_it(tmp_path):
     assert again.returncode == 0, again.stderr
     assert database["articles"].count == 14
     assert database["crawl_runs"].count == 2
+
+
+def test_demo_from_another_folder_points_at_the_bundled_metadata(tmp_path):
+    result = run_cli("demo", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "data" / "rumours.db").is_file()
+    hint = result.stdout.strip().splitlines()[-1].split()
+    assert hint[:2] == ["datasette", "data/rumours.db"]
+    assert Path(hint[hint.index("-m") + 1]).is_file()

@@ -78,3 +78,13 @@ def test_plain_text_promo_lines():
         "Arteta: we must be ready.",
         "Watch: the goal was brilliant and the crowd knew it.",
     ]
+
+
+def test_news_with_an_upper_case_label_and_a_link_is_kept():
+    kept = _paragraphs(
+        '<p>BREAKING: <a href="/b">Man Utd complete the signing of Carlos Baleba from Brighton</a></p>'
+        '<p>UPDATE: <a href="/u">Chelsea have now agreed a £60m fee with Juventus</a></p>'
+        '<ul><li>PSG: <a href="/p">Ousmane Dembele</a></li></ul>'
+        '<p>OFFICIAL: <a href="/o">Spurs confirm the loan of Giuliano Simeone</a></p>'
+    )
+    assert len(kept) == 4

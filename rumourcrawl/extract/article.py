@@ -82,7 +82,7 @@ def _json_ld_objects(tree) -> list[dict]:
     for script in tree.xpath('//script[@type="application/ld+json"]'):
         try:
             data = json.loads(script.text_content() or "null")
-        except ValueError:
+        except (ValueError, RecursionError):
             continue  # broken JSON-LD is common; the meta tags usually say the same
         stack = data if isinstance(data, list) else [data]
         while stack:
@@ -107,13 +107,15 @@ def _news_object(objects: list[dict]) -> dict:
     return {}
 
 
-def _names(value) -> list[str]:
+def _names(value, depth: int = 0) -> list[str]:
+    if depth > 5:  # author/publisher objects nest a level or two; deeper is junk
+        return []
     if isinstance(value, str):
         return [value]
     if isinstance(value, dict):
-        return _names(value.get("name"))
+        return _names(value.get("name"), depth + 1)
     if isinstance(value, list):
-        return [name for item in value for name in _names(item)]
+        return [name for item in value for name in _names(item, depth + 1)]
     return []
 
 
@@ -223,20 +225,34 @@ def _find_published(tree, news: dict) -> str | None:
     return None
 
 
+def _slug_like(path: str) -> bool:
+    """Does the last part of a URL path name one article ("haaland-agrees-terms", "…-1019241")?"""
+    last = re.sub(r"\.(?:s?html?|php|aspx?)$", "", path.rstrip("/").rsplit("/", 1)[-1], flags=re.I)
+    return len([w for w in re.split(r"[-_]", last) if w]) >= 3 or bool(re.search(r"\d{5,}", path))
+
+
 def _canonical_url(tree, news: dict, fetched_url: str | None) -> str | None:
     candidates = tree.xpath('//link[@rel="canonical"]/@href') + [_meta(tree, "og:url")]
     main = news.get("mainEntityOfPage")
     candidates.append(main.get("@id") if isinstance(main, dict) else main)
     candidates.append(news.get("url"))
+    fetched_path = urlsplit(fetched_url).path if fetched_url else ""
     for raw in candidates:
         if not isinstance(raw, str) or not raw.strip():
             continue
-        url = urljoin(fetched_url or "", raw.strip())
-        parts = urlsplit(url)
+        try:
+            url = urljoin(fetched_url or "", raw.strip())
+            parts = urlsplit(url)
+            parts.port  # noqa: B018 (raises ValueError on a malformed port)
+        except ValueError:
+            continue  # "http://[oops/x", "site.com:99999": not a URL
         if parts.scheme not in ("http", "https") or not parts.netloc:
             continue
-        # Some sites point every page's canonical at their home page: that is not this article.
-        if parts.path in ("", "/") and fetched_url and urlsplit(fetched_url).path not in ("", "/"):
+        # Some sites point every page's canonical at their home page or a section front: that is not
+        # this article, and trusting it would file different articles under one URL.
+        if fetched_path and _slug_like(fetched_path) and not _slug_like(parts.path):
+            continue
+        if parts.path in ("", "/") and fetched_path not in ("", "/"):
             continue
         return url
     return fetched_url

@@ -49,6 +49,30 @@ PROMO_LABELS = (
     "CLICK HERE",
 )
 
+# Upper-case labels that introduce news itself, however much of it is a link.
+NEWS_LABELS = frozenset(
+    (
+        "BREAKING",
+        "BREAKING NEWS",
+        "UPDATE",
+        "UPDATED",
+        "EXCL",
+        "OFFICIAL",
+        "CONFIRMED",
+        "DONE DEAL",
+        "LIVE",
+        "JUST IN",
+        "TRANSFER NEWS",
+        "REPORT",
+        "REPORTS",
+        "FULL TIME",
+        "FT",
+        "HALF TIME",
+        "HT",
+        "TEAM NEWS",
+    )
+)
+
 # Block-level elements that can hold one promo line.
 _BLOCK_TAGS = ("p", "div", "li", "h2", "h3", "h4", "h5", "h6", "aside", "section", "span", "strong")
 _MAX_PROMO_CHARS = 300
@@ -82,8 +106,13 @@ def _is_inline_promo(element, labels: frozenset[str]) -> bool:
         return False
     label, rest = match["label"].strip(), match["rest"]
     known = label.upper() in labels
-    if not (known or _is_upper_label(label)):
-        return False
+    if not known:
+        # An unknown upper-case label counts only in a paragraph-like block, not over news of its
+        # own ("BREAKING: …", "UPDATE: …") and only before a headline-length link ("PSG: Dembele" is a list).
+        if not _is_upper_label(label) or label.upper() in NEWS_LABELS or element.tag in ("li", "span", "strong"):
+            return False
+        if len(rest.split()) < 5:
+            return False
     links = _link_text_length(element)
     # The rest of the line must be (mostly) a link: that is what makes it a promo, not a quote.
     return links >= 0.5 * len(rest) or (known and _is_upper_label(label) and links > 0)

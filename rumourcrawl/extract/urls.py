@@ -37,20 +37,30 @@ def canonical_url(url: str | None) -> str | None:
     """The identity of an article's URL: https, no www/m/amp host, no tracking query, no AMP path,
     no fragment, no trailing slash ("http://m.site.com/news/x/amp/?utm_source=tw" → "https://site.com/news/x").
 
-    Non-http(s) or empty input is returned as it came (with surrounding space removed).
+    Non-http(s), malformed or empty input is returned as it came (with surrounding space removed).
     """
     if not url or not url.strip():
         return url
-    url = safe_url_string(url.strip())
-    parts = urlsplit(url)
+    url = url.strip()
+    try:
+        url = safe_url_string(url)
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:  # "host:abc", a port over 65535, a broken IPv6 literal: nothing to fold
+        return url
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https") or not parts.hostname:
         return url
     host = parts.hostname.lower().rstrip(".")
+    default_port = port is None or port in (80, 443)
     if not _is_local(host):
-        scheme = "https"
-        host = HOST_VARIANTS.sub("", host)
-    port = parts.port
+        if default_port:  # a site on an explicit other port may not speak https there
+            scheme = "https"
+        variant = HOST_VARIANTS.match(host)
+        if variant and "." in host[variant.end() :]:  # "m.site.com" → "site.com", but "amp.dev" stays
+            host = host[variant.end() :]
+    if ":" in host:
+        host = f"[{host}]"  # IPv6 literal
     netloc = host if port is None or (scheme, port) in (("http", 80), ("https", 443)) else f"{host}:{port}"
     path = AMP_PATH_PREFIX.sub("", parts.path) or "/"
     path = AMP_PATH_SUFFIX.sub("", path) or "/"
