@@ -412,6 +412,11 @@ def cmd_reextract(args) -> int:
         f" ({figures['failed']} failed and kept as they were); {figures['rumours']} rumours,"
         f" {figures['stories']} stories."
     )
+    if figures["kept_in_place"]:
+        print(
+            f"{figures['kept_in_place']} page(s) now name a canonical URL that holds another article;"
+            " they stay under their own URL."
+        )
     if figures["without_html"]:
         print(
             f"{figures['without_html']} article(s) have no stored HTML (crawled without"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from scrapy import signals
@@ -11,7 +12,7 @@ from scrapy.exceptions import DropItem
 
 from rumourcrawl import dates, store
 from rumourcrawl.extract import ExtractionError, extract_article, extract_rumours
-from rumourcrawl.extract.article import normalise_date
+from rumourcrawl.extract.article import content_hash, decode_html, normalise_date
 from rumourcrawl.extract.urls import canonical_url
 from rumourcrawl.items import CrawledPage
 from rumourcrawl.sites import all_sites
@@ -45,6 +46,50 @@ def _note_outcome(crawler, page: CrawledPage, outcome: str, reason: str | None =
         note(listed, outcome, reason)
 
 
+def _mark_listing_incomplete(crawler, page: CrawledPage) -> None:
+    """Tell the spider the page's feed was not fully stored, so its validators are not saved and the
+    next run reads the feed in full (and fetches the page again), as after a failed fetch."""
+    mark = getattr(crawler.spider, "mark_feeds_incomplete", None)
+    feeds = page.hints.get("feeds") or tuple(filter(None, [page.hints.get("found_in")]))
+    if mark and feeds:
+        mark(feeds)
+
+
+def settle_date(
+    article,
+    body: bytes | str,
+    fetched: datetime,
+    listed: str | None = None,
+    *,
+    url: str = "",
+    count: Callable[[str], object] = lambda name: None,
+) -> None:
+    """Settle an article's publication date against the moment its page was fetched.
+
+    A date more than a day after the fetch is refused; then the listing's date (`listed`, from the
+    feed or sitemap, or the one stored before) fills a gap; then a relative date on the page ("2 hours
+    ago", taken from `fetched`). `count` is told each case ("future", "from_listing", "relative",
+    "missing"). Used by the crawl (CleanPipeline) and by `rumourcrawl reextract`, so both agree.
+    """
+    if dates.is_future(article.published, fetched):
+        count("future")
+        logger.warning("Date in the future on %s (%s): not used as its publication date", url, article.published)
+        article.published = None
+    if not article.published and listed:
+        # The page shows no date, but its feed or sitemap entry did.
+        hinted = normalise_date(str(listed))
+        article.published = None if dates.is_future(hinted, fetched) else hinted
+        if article.published:
+            count("from_listing")
+    if not article.published and (relative := dates.relative_date(body, fetched)):
+        article.published = relative[1]
+        count("relative")
+        logger.info("Relative date %r on %s taken as %s", relative[0], url, relative[1])
+    if not article.published:
+        count("missing")
+        logger.warning("No publication date on %s: stored without one", url)
+
+
 class CleanPipeline(_StatsPipeline):
     """HTML → Article (title, author, date, language, main text without promos)."""
 
@@ -72,25 +117,14 @@ class CleanPipeline(_StatsPipeline):
 
     def _settle_date(self, page: CrawledPage, article) -> None:
         """Distrust a future date; else use the feed's date, then a relative one ("2 hours ago"); count each case."""
-        if dates.is_future(article.published):
-            self.stats.inc_value("rumourcrawl/dates/future")
-            logger.warning(
-                "Date in the future on %s (%s): not used as its publication date", page.url, article.published
-            )
-            article.published = None
-        if not article.published and page.hints.get("published"):
-            # The page shows no date, but its feed or sitemap entry did.
-            hinted = normalise_date(str(page.hints["published"]))
-            article.published = None if dates.is_future(hinted) else hinted
-            if article.published:
-                self.stats.inc_value("rumourcrawl/dates/from_listing")
-        if not article.published and (relative := dates.relative_date(page.body, datetime.now(UTC))):
-            article.published = relative[1]
-            self.stats.inc_value("rumourcrawl/dates/relative")
-            logger.info("Relative date %r on %s taken as %s", relative[0], page.url, relative[1])
-        if not article.published:
-            self.stats.inc_value("rumourcrawl/dates/missing")
-            logger.warning("No publication date on %s: stored without one", page.url)
+        settle_date(
+            article,
+            page.body,
+            datetime.now(UTC),
+            page.hints.get("published"),
+            url=page.url,
+            count=lambda name: self.stats.inc_value(f"rumourcrawl/dates/{name}"),
+        )
 
 
 class RumourPipeline(_StatsPipeline):
@@ -112,18 +146,43 @@ class RumourPipeline(_StatsPipeline):
 
 
 class DedupePipeline(_StatsPipeline):
-    """One article per canonical URL per run, even when several feed URLs lead to it."""
+    """One article per canonical URL per run, even when several feed URLs lead to it.
+
+    A second page with the same canonical URL but different text is another article under a wrong
+    or shared rel=canonical: it goes on, keyed by its own fetched URL (as store.save_article does).
+    """
 
     def open_spider(self):
-        self.seen: set[str] = set()
+        # canonical URL → (content hash, MinHash signature): small, however long the run
+        self.seen: dict[str, tuple[str, bytes]] = {}
 
     def process_item(self, page: CrawledPage):
-        url = page.article.url
+        article = page.article
+        url = article.url
+        text_hash = content_hash(article.text)
+        signature = store.minhash(store.shingles(article.text))
         if url in self.seen:
-            self.stats.inc_value("rumourcrawl/duplicates/url")
-            _note_outcome(self.crawler, page, "stored", "duplicate")
-            raise DropItem(f"duplicate of {url} already stored in this run", log_level="DEBUG")
-        self.seen.add(url)
+            seen_hash, seen_signature = self.seen[url]
+            own_url = canonical_url(article.fetched_url or page.url) or page.url
+            different = (
+                seen_hash != text_hash
+                and store.minhash_similarity(signature, seen_signature) < store.CANONICAL_CONFLICT_JACCARD
+            )
+            if not different or (own_url != url and own_url in self.seen):
+                self.stats.inc_value("rumourcrawl/duplicates/url")
+                _note_outcome(self.crawler, page, "stored", "duplicate")
+                raise DropItem(f"duplicate of {url} already stored in this run", log_level="DEBUG")
+            # This page lives at the canonical URL itself: the store moves the other one away (and counts it).
+            if own_url != url:
+                self.stats.inc_value("rumourcrawl/canonical_conflicts")
+                logger.warning(
+                    "%s gives the canonical URL %s of a different article in this run: stored under %s",
+                    page.url,
+                    url,
+                    own_url,
+                )
+                article.url = url = own_url
+        self.seen[url] = (text_hash, signature)
         return page
 
 
@@ -139,16 +198,40 @@ class StorePipeline(_StatsPipeline):
         logger.info("Storing articles in %s", self.db_path)
 
     def process_item(self, page: CrawledPage):
-        html = page.body if self.keep_html else None
-        page.is_new = store.save_article(self.db, page.article, site=page.site, html=html)
+        # The HTML is kept as the text the crawl decoded (its charset corrected, see the spider),
+        # in UTF-8 behind a BOM, which decoders honour before any <meta charset>: reextract reads
+        # what the crawl read.
+        html = "\ufeff".encode() + decode_html(page.body, page.content_type).encode() if self.keep_html else None
+        try:
+            result = store.save_article(self.db, page.article, site=page.site, html=html)
+        except Exception as exc:  # a locked or full disk: counted, and the page is fetched again next run
+            logger.error("Could not store %s: %s", page.url, exc)
+            self.stats.inc_value("rumourcrawl/errors")
+            self.stats.inc_value("rumourcrawl/errors/store_failed")
+            _mark_listing_incomplete(self.crawler, page)
+            raise DropItem(f"store failed: {exc}", log_level="DEBUG") from exc
+        if result.skipped:  # another page's copy of a stored article, claiming its URL
+            self.stats.inc_value("rumourcrawl/duplicates/canonical")
+            logger.warning(
+                "%s claims the canonical URL %s of an article stored from another page with the same text: not stored",
+                page.url,
+                result.url,
+            )
+            _note_outcome(self.crawler, page, "stored", "duplicate")
+            raise DropItem(f"copy of {result.url}", log_level="DEBUG")
+        if result.canonical_conflict:
+            self.stats.inc_value("rumourcrawl/canonical_conflicts")
+            logger.warning(
+                "%s gives the canonical URL of a different stored article: stored under %s", page.url, result.url
+            )
+        page.is_new = result.is_new
         if page.hints.get("listed_url") not in (page.article.url, page.article.fetched_url):
             _note_outcome(self.crawler, page, "stored", "redirected")  # known under the listed URL too
         # A copy of an article stored before keeps no rumours of its own (see store.save_article).
-        is_copy = self.db["articles"].get(page.article.url)["duplicate_of"] is not None
-        if is_copy:
+        if result.is_copy:
             self.stats.inc_value("rumourcrawl/duplicates/content")
         self.stats.inc_value("rumourcrawl/articles_new" if page.is_new else "rumourcrawl/articles_updated")
-        self.stats.inc_value("rumourcrawl/rumours_stored", 0 if is_copy else len(page.article.rumours))
+        self.stats.inc_value("rumourcrawl/rumours_stored", result.rumours_inserted)
         return page
 
     @classmethod

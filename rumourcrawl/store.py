@@ -21,7 +21,9 @@ import re
 import zlib
 from array import array
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -229,6 +231,43 @@ def _migrate_3(db: sqlite_utils.Database) -> None:
 MIGRATIONS = {1: _migrate_1, 2: _migrate_2, 3: _migrate_3}
 
 
+@contextmanager
+def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """A write transaction that takes the write lock first (BEGIN IMMEDIATE).
+
+    sqlite-utils' `atomic()` opens a deferred BEGIN: a transaction that reads before it writes
+    fails at once with "database is locked" when another connection wrote meanwhile, whatever
+    busy_timeout says. Taking the lock up front waits out busy_timeout instead. Inside, nested
+    `atomic()` blocks (sqlite-utils' own) become savepoints.
+    """
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise
+    else:
+        try:
+            db.conn.execute("COMMIT")
+        except BaseException:
+            if db.conn.in_transaction:
+                db.conn.execute("ROLLBACK")
+            raise
+
+
+def _db_path(db: sqlite_utils.Database) -> str:
+    """The database's file, for messages."""
+    for _seq, name, file in db.conn.execute("PRAGMA database_list").fetchall():
+        if name == "main":
+            return file or ":memory:"
+    return ":memory:"
+
+
 def open_db(path: str | Path) -> sqlite_utils.Database:
     """Open (creating if needed) a rumourcrawl database, migrated to the current schema."""
     path = Path(path)
@@ -246,10 +285,11 @@ def migrate(db: sqlite_utils.Database) -> None:
     current = db.execute("PRAGMA user_version").fetchone()[0]
     if current > SCHEMA_VERSION:
         raise RuntimeError(
-            f"{db.conn} was written by a newer rumourcrawl (schema {current} > {SCHEMA_VERSION}); upgrade rumourcrawl"
+            f"{_db_path(db)} was written by a newer rumourcrawl"
+            f" (schema {current} > {SCHEMA_VERSION}); upgrade rumourcrawl"
         )
     for version in range(current + 1, SCHEMA_VERSION + 1):
-        with db.atomic():
+        with write_transaction(db):
             MIGRATIONS[version](db)
             db.execute(f"PRAGMA user_version = {version}")
 
@@ -374,17 +414,30 @@ def find_original(
 
 def _merge_repeated_claims(rows: list[dict]) -> list[dict]:
     """One row per claim: the same person, destination and kind, with a positive stage or a
-    negative one (a denial stays its own row), keeps the furthest stage and the first evidence."""
+    negative one (a denial stays its own row), keeps the furthest stage with that report's evidence
+    and source. A historical claim (background: "joined them in 2004") is never merged with a live
+    one, so neither's flag or stage leaks into the other."""
     merged: dict[tuple, dict] = {}
     for row in rows:
         negative = row.get("stage") in TERMINAL_STAGES
-        key = (name_key(row["subject"]), row.get("to_club"), row.get("kind"), negative and row.get("stage"))
+        key = (
+            name_key(row["subject"]),
+            row.get("to_club"),
+            row.get("kind"),
+            negative and row.get("stage"),
+            bool(row.get("historical")),
+        )
         kept = merged.get(key)
         if kept is None:
             merged[key] = row
             continue
         if not negative and STAGE_RANK.get(row.get("stage"), -1) > STAGE_RANK.get(kept.get("stage"), -1):
+            # The further report wins as a whole: its stage with its own words and source.
             kept["stage"] = row["stage"]
+            if row.get("evidence"):
+                kept["evidence"] = row["evidence"]
+            if row.get("source") is not None:
+                kept["source"], kept["source_tier"] = row["source"], row.get("source_tier")
         for field in ("from_club", "fee", "fee_amount", "fee_currency", "source", "source_tier"):
             if kept.get(field) is None and row.get(field) is not None:
                 kept[field] = row[field]
@@ -430,7 +483,7 @@ def save_feed_states(db: sqlite_utils.Database, fetched: dict[str, dict], incomp
     """
     now = utc_now()
     incomplete = set(incomplete)
-    with db.atomic():
+    with write_transaction(db):
         for url in incomplete:
             db.execute("DELETE FROM feed_state WHERE url = ?", [url])
         for url, state in fetched.items():
@@ -465,13 +518,13 @@ def save_listed_urls(db: sqlite_utils.Database, outcomes: dict[str, tuple[str, s
     """Record listed URL → (outcome, reason) at the end of a run."""
     now = utc_now()
     rows = [{"url": url, "outcome": o, "reason": r, "checked": now} for url, (o, r) in outcomes.items()]
-    with db.atomic():
+    with write_transaction(db):
         db["listed_urls"].upsert_all(rows, pk="url")
 
 
 def start_crawl_run(db: sqlite_utils.Database, spider: str, started: str, pid: int) -> int:
     """Insert the run's row at once, so a run killed before its end still leaves a trace."""
-    with db.atomic():
+    with write_transaction(db):
         # A "running" row whose process is gone was killed (SIGKILL, power cut): say so.
         for run_id, stats in db.execute(
             "SELECT id, stats FROM crawl_runs WHERE spider = ? AND finish_reason = 'running'", [spider]
@@ -509,7 +562,7 @@ def finish_crawl_run(db: sqlite_utils.Database, run_id: int, run: dict) -> None:
     }
     if isinstance(row.get("stats"), dict):
         row["stats"] = json.dumps(row["stats"], default=str, sort_keys=True)
-    with db.atomic():
+    with write_transaction(db):
         db["crawl_runs"].update(run_id, row)
 
 
@@ -544,6 +597,39 @@ def decompress_html(blob: bytes | None) -> bytes | None:
     return zlib.decompress(blob) if blob else None
 
 
+# A page stored under a canonical URL that another page also claims (a wrong or shared
+# rel=canonical) is a different article when their texts overlap less than this.
+CANONICAL_CONFLICT_JACCARD = 0.5
+
+
+@dataclass
+class SaveResult:
+    """What `save_article` did."""
+
+    url: str  # the key the article is stored under (or would have been, when skipped)
+    is_new: bool  # not stored before under that key
+    is_copy: bool = False  # a copy of an article stored before (`duplicate_of` set, no rumours)
+    rumours_inserted: int = 0  # rumour rows written (after merging repeated claims)
+    skipped: str | None = None  # "canonical_copy": another page's text under the original's URL; nothing written
+    canonical_conflict: bool = False  # its canonical URL held a different article: keyed by its fetched URL
+
+
+def _other_page(stored_fetched: str | None, fetched: str | None) -> bool:
+    return bool(stored_fetched and fetched) and canonical_url(stored_fetched) != canonical_url(fetched)
+
+
+def _move_article(db: sqlite_utils.Database, old: str, new: str) -> None:
+    """Re-key a stored article (and what points at it) from `old` to a free URL `new`."""
+    db.execute("PRAGMA defer_foreign_keys = ON")  # checked at commit, when every reference has moved
+    db.execute("UPDATE articles SET url = ? WHERE url = ?", [new, old])
+    db.execute("UPDATE rumours SET article_url = ? WHERE article_url = ?", [new, old])
+    db.execute("UPDATE articles SET duplicate_of = ? WHERE duplicate_of = ?", [new, old])
+    db.execute("UPDATE stories SET first_article = ? WHERE first_article = ?", [new, old])
+
+
+_EXISTING = "SELECT first_fetched, last_fetched, fetched_url, content_hash, text FROM articles WHERE url = ?"
+
+
 def save_article(
     db: sqlite_utils.Database,
     article: Article,
@@ -551,8 +637,8 @@ def save_article(
     site: str | None = None,
     html: bytes | str | None = None,
     fetched: bool = True,
-) -> bool:
-    """Insert or update one article and replace its rumours, in one transaction.
+) -> SaveResult:
+    """Insert or update one article and replace its rumours, in one write transaction.
 
     The URL is canonicalised first. A copy of an article stored before (same or nearly the same
     text under another URL) is kept with `duplicate_of` pointing at the original and no rumours of
@@ -560,37 +646,64 @@ def save_article(
     `rumourcrawl reextract`; when not given, HTML stored earlier is kept. `fetched=False` (a
     re-extraction of stored HTML) leaves the fetch times as they were.
 
-    Returns True when the article was not stored before. A crash mid-way leaves the previous
-    version of the article and its rumours intact.
+    When the canonical URL is already stored from another fetched page, the canonical link is not
+    trusted blindly: a clearly different text is a different article, stored under its own fetched
+    URL (`canonical_conflict`); the same text from another host is a copy claiming the original's URL,
+    and nothing is written (`skipped="canonical_copy"`); from the same host it is the publisher's own
+    edition (AMP, mobile) and updates the row. A page that lives at the canonical URL itself moves a
+    different article that claimed the URL to that article's own fetched URL.
+
+    A crash mid-way leaves the previous version of the article and its rumours intact.
     """
     article.url = canonical_url(article.url) or article.url
     now = utc_now()
-    existing = db.execute("SELECT first_fetched, last_fetched FROM articles WHERE url = ?", [article.url]).fetchone()
     text_hash = content_hash(article.text)
-    signature = minhash(shingles(article.text))
-    original = find_original(db, article, text_hash, existing[0] if existing else now, signature)
-    row = {
-        "url": article.url,
-        "fetched_url": article.fetched_url,
-        "site": site,
-        "outlet": article.outlet,
-        "title": article.title,
-        "author": article.author,
-        "published": article.published,
-        "language": article.language,
-        "description": article.description,
-        "text": article.text,
-        "content_hash": text_hash,
-        "rumour_count": 0 if original else len(article.rumours),
-        "first_fetched": existing[0] if existing else now,
-        "last_fetched": existing[1] if existing and not fetched else now,
-        "duplicate_of": original[0] if original else None,
-        "similarity": original[1] if original else None,
-        "minhash": signature,
-    }
-    if html is not None:
-        row["html"] = compress_html(html)
-    with db.atomic():
+    mine = shingles(article.text)
+    signature = minhash(mine)
+    conflict = False
+    with write_transaction(db):
+        existing = db.execute(_EXISTING, [article.url]).fetchone()
+        if existing and _other_page(existing[2], article.fetched_url):
+            same_text = existing[3] == text_hash or jaccard(mine, shingles(existing[4])) >= CANONICAL_CONFLICT_JACCARD
+            own_url = canonical_url(article.fetched_url) or article.fetched_url
+            other_url = canonical_url(existing[2]) or existing[2]
+            if same_text and _domain(article.fetched_url) not in (_domain(existing[2]), _domain(article.url)):
+                return SaveResult(url=article.url, is_new=False, skipped="canonical_copy")
+            # The same text from the same host is the publisher's own edition (AMP, mobile, another
+            # path): an ordinary update. A different text is a different article.
+            conflict = not same_text
+            if conflict and own_url == article.url:
+                # This page really lives here: the other article claimed its URL. Move that one to
+                # its own fetched URL when that is free; else this page wins the row.
+                if other_url != article.url and not db.execute(_EXISTING, [other_url]).fetchone():
+                    _move_article(db, article.url, other_url)
+            elif conflict:
+                article.url = own_url
+            existing = db.execute(_EXISTING, [article.url]).fetchone()
+        first_fetched = existing[0] if existing else now
+        original = find_original(db, article, text_hash, first_fetched, signature)
+        rumour_rows = [] if original else _rumour_rows(article)
+        row = {
+            "url": article.url,
+            "fetched_url": article.fetched_url,
+            "site": site,
+            "outlet": article.outlet,
+            "title": article.title,
+            "author": article.author,
+            "published": article.published,
+            "language": article.language,
+            "description": article.description,
+            "text": article.text,
+            "content_hash": text_hash,
+            "rumour_count": len(rumour_rows),  # the rows stored, after repeated claims are merged
+            "first_fetched": first_fetched,
+            "last_fetched": existing[1] if existing and not fetched else now,
+            "duplicate_of": original[0] if original else None,
+            "similarity": original[1] if original else None,
+            "minhash": signature,
+        }
+        if html is not None:
+            row["html"] = compress_html(html)
         if article.outlet:
             db["outlets"].insert(_outlet_row(article.outlet, article.url), pk="name", ignore=True)
         db["articles"].upsert(row, pk="url")
@@ -602,18 +715,23 @@ def save_article(
             ).fetchall()
         ]
         db.execute("DELETE FROM rumours WHERE article_url = ?", [article.url])
-        rumour_rows = [] if original else _rumour_rows(article)
         for rumour_row, rumour_id in zip(rumour_rows, old_ids, strict=False):
             rumour_row["id"] = rumour_id
         if rumour_rows:
             db["rumours"].insert_all(rumour_rows, pk="id")
-    return existing is None
+    return SaveResult(
+        url=article.url,
+        is_new=existing is None,
+        is_copy=original is not None,
+        rumours_inserted=len(rumour_rows),
+        canonical_conflict=conflict,
+    )
 
 
 def forget_article(db: sqlite_utils.Database, url: str, *, replaced_by: str | None = None) -> None:
     """Delete an article and its rumours; with `replaced_by`, move its HTML, first fetch time and
     copies to the article that replaces it (re-extraction found a different canonical URL)."""
-    with db.atomic():
+    with write_transaction(db):
         if replaced_by:
             db.execute(
                 "UPDATE articles SET html = coalesce(html, (SELECT html FROM articles WHERE url = :old)),"
@@ -798,7 +916,7 @@ def refresh_stories(db: sqlite_utils.Database) -> dict[str, int]:
             if not (counter == "stories_out" and story["from_club"] == story["to_club"]):
                 club[counter] += 1
 
-    with db.atomic():
+    with write_transaction(db):
         stored_ids = {story_id for (story_id,) in db.execute("SELECT id FROM stories").fetchall()}
         _sync(db, "people", people, "name")
         _sync(db, "clubs", clubs, "name")

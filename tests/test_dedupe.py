@@ -90,7 +90,14 @@ def test_a_claim_repeated_in_one_article_is_one_row_but_a_denial_stays(tmp_path)
     db = store.open_db(tmp_path / "r.db")
     rumours = [
         Rumour(subject="Erling Haaland", to_club="Real Madrid", stage="interest", evidence="Madrid want Haaland."),
-        Rumour(subject="Erling Haaland", to_club="Real Madrid", stage="talks", source="Fabrizio Romano", source_tier=1),
+        Rumour(
+            subject="Erling Haaland",
+            to_club="Real Madrid",
+            stage="talks",
+            source="Fabrizio Romano",
+            source_tier=1,
+            evidence="Talks are under way, says Romano.",
+        ),
         Rumour(subject="Erling Haaland", to_club="Real Madrid", stage="denied", source="Manchester City"),
         Rumour(subject="Erling Haaland", to_club="Man City", kind="stay", stage="done"),
     ]
@@ -101,8 +108,9 @@ def test_a_claim_repeated_in_one_article_is_one_row_but_a_denial_stays(tmp_path)
         ("denied", "Real Madrid"),
         ("done", "Manchester City"),  # club names canonicalised on the way in
     ]
-    assert rows[0]["evidence"] == "Madrid want Haaland." and rows[0]["source"] == "Fabrizio Romano"
-    assert db["articles"].get(STORY)["rumour_count"] == 4  # what the extractor reported
+    # The furthest report wins with its own words and source: stage and evidence always match.
+    assert rows[0]["evidence"] == "Talks are under way, says Romano." and rows[0]["source"] == "Fabrizio Romano"
+    assert db["articles"].get(STORY)["rumour_count"] == 3  # the rows stored
 
 
 def test_names_merge_into_the_one_full_name_ending_in_them():

@@ -34,7 +34,7 @@ def test_new_database_has_schema_wal_and_version(tmp_path):
 
 def test_saving_twice_updates_in_place_and_replaces_rumours(tmp_path):
     db = store.open_db(tmp_path / "r.db")
-    assert store.save_article(db, _article()) is True
+    assert store.save_article(db, _article()).is_new is True
     first_fetched = db["articles"].get("https://football365.com/news/haaland")["first_fetched"]
     revised = _article(
         title="Haaland agrees Madrid move",
@@ -43,7 +43,7 @@ def test_saving_twice_updates_in_place_and_replaces_rumours(tmp_path):
             Rumour(subject="Kylian Mbappe", to_club=None, kind="stay"),
         ],
     )
-    assert store.save_article(db, revised) is False
+    assert store.save_article(db, revised).is_new is False
     assert db["articles"].count == 1
     row = db["articles"].get("https://football365.com/news/haaland")
     assert row["title"] == "Haaland agrees Madrid move"

@@ -260,8 +260,13 @@ class NewsSpider(scrapy.Spider):
             )
 
     def _mark_incomplete(self, request) -> None:
+        self.mark_feeds_incomplete(request.meta.get("feeds", ()))
+
+    def mark_feeds_incomplete(self, feeds) -> None:
+        """These listings were not fully stored (the pipelines call this too): no validators for them
+        this run, so the next run reads them in full."""
         incomplete = self._state("feeds_incomplete")
-        for url in request.meta.get("feeds", ()):
+        for url in feeds:
             if url not in incomplete:
                 incomplete.append(url)
 
@@ -480,7 +485,11 @@ class NewsSpider(scrapy.Spider):
             content_type=self._true_charset(response, content_type),
             status=response.status,
             site=self.site.name if self.site else None,
-            hints={**response.meta.get("hints", {}), "listed_url": listed_url(response)},
+            hints={
+                **response.meta.get("hints", {}),
+                "listed_url": listed_url(response),
+                "feeds": response.meta.get("feeds", ()),  # as requested: feed state is keyed by it
+            },
         )
 
     def note_outcome(self, url: str, outcome: str, reason: str | None = None) -> None:
