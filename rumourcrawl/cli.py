@@ -306,6 +306,8 @@ def cmd_demo(args) -> int:
                 "RUMOURCRAWL_REFETCH": "True",
                 # Keep the pages, so `rumourcrawl reextract` works on the demo database too.
                 "RUMOURCRAWL_STORE_HTML": "True",
+                # Each demo serves on a new port: a saved queue could never be resumed.
+                "RUMOURCRAWL_RESUME": "False",
                 "LOG_LEVEL": args.log_level,
             },
             db=db,

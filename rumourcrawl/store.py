@@ -300,13 +300,14 @@ def _domain(url: str | None) -> str | None:
 
 
 def _outlet_row(name: str, url: str | None) -> dict:
+    from rumourcrawl.sites import site_for_url  # sites import the extraction code, not the store
+
     source = load_gazetteer().source(name)
-    return {
-        "name": name,
-        "domain": _domain(url),
-        "tier": source.tier if source else None,
-        "tier_source": "sources gazetteer" if source else None,
-    }
+    site = site_for_url(url) if url and not source else None
+    tier, tier_source = (source.tier, "sources gazetteer") if source else (None, None)
+    if site is not None and site.tier is not None:
+        tier, tier_source = site.tier, f"site config {site.name}"
+    return {"name": name, "domain": _domain(url), "tier": tier, "tier_source": tier_source}
 
 
 # ---- duplicates ---------------------------------------------------------------------------

@@ -111,12 +111,21 @@ def test_relative_canonical_is_resolved_and_home_page_canonical_ignored():
     assert home.url == "https://a.example/football/b"
 
 
-def test_charset_from_http_header_and_meta():
+def test_charset_from_meta():
     text = "Münchner Verein bestätigt Wechsel von Spieler nach Dortmund. " * 8
     html = f"<html><head><meta charset='iso-8859-1'></head><body><article><p>{text}</p></article></body></html>"
     article = extract_article(html.encode("iso-8859-1"), "https://b.example/news/wechsel-perfekt-heute")
     assert "Münchner" in article.text
     assert article.language == "de"
+
+
+def test_charset_from_http_header_beats_a_wrong_meta():
+    text = "Münchner Verein bestätigt Wechsel von Spieler nach Dortmund. " * 8
+    html = f"<html><head><meta charset='utf-8'></head><body><article><p>{text}</p></article></body></html>"
+    article = extract_article(
+        html.encode("cp1252"), "https://b.example/news/wechsel-perfekt-heute", content_type="text/html; charset=cp1252"
+    )
+    assert "Münchner" in article.text
 
 
 def test_site_rules_set_outlet_and_labels():
@@ -136,6 +145,7 @@ def test_site_rules_set_outlet_and_labels():
         ("Wed, 04 Feb 2026 09:42:00 +0000", "2026-02-04T09:42:00+00:00"),
         ("4 February 2026", "2026-02-04"),
         ("not a date", None),
+        ("2026-02-30T25:61:00", None),
         ("", None),
     ],
 )

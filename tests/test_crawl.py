@@ -76,7 +76,9 @@ def test_sitemap_and_section_crawl_counts_every_bad_page(demo_server, tmp_path):
     articles = _articles(db)
     # 13 articles plus the truncated page, which still holds an article's worth of text.
     assert len(articles) == 14
-    assert not [u for u in articles if "tables" in u or u.endswith("/news/index.html") or "broken/empty" in u]
+    fetched = [row["fetched_url"] for row in articles.values()]
+    assert not [u for u in fetched if "/tables/" in u or u.endswith("/news/index.html") or "/broken/empty" in u]
+    assert [u for u in fetched if u.endswith("/broken/truncated.html")]
     stats = last_run_stats(db)["stats"]
     assert stats["rumourcrawl/skipped/empty"] == 1
     assert stats["rumourcrawl/skipped/not_html"] == 2  # the PDF and the octet-stream page

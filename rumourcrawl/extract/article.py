@@ -12,7 +12,7 @@ import html as html_lib
 import json
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
@@ -44,7 +44,6 @@ class CleaningRules:
     promo_labels: tuple[str, ...] = ()
     outlet: str | None = None
     min_text_chars: int = 200
-    extra: dict = field(default_factory=dict)
 
 
 GENERIC_RULES = CleaningRules()
@@ -178,7 +177,8 @@ def normalise_date(raw: str | None) -> str | None:
         moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
         return moment.date().isoformat() if len(raw) <= 10 else moment.isoformat()
     except ValueError:
-        pass
+        if re.match(r"^\d{4}-\d\d-\d\d", raw):
+            return None  # ISO in form but impossible ("2026-02-30T25:61"): no guessing
     if re.match(r"^[A-Z][a-z]{2}, \d", raw):  # RFC 822, as feeds write dates
         try:
             return parsedate_to_datetime(raw).isoformat()
