@@ -33,7 +33,6 @@ import sqlite_utils
 from rumourcrawl.extract.article import content_hash
 from rumourcrawl.extract.gazetteer import WORD_RE, canonical_club, load_gazetteer, name_key, strip_accents
 from rumourcrawl.extract.models import STAGES, TERMINAL_STAGES, Article
-from rumourcrawl.extract.urls import HOST_VARIANTS as HOST_PREFIX
 from rumourcrawl.extract.urls import canonical_url
 
 STAGE_RANK = {stage: rank for rank, stage in enumerate(STAGES)}
@@ -295,8 +294,7 @@ def migrate(db: sqlite_utils.Database) -> None:
 
 
 def _domain(url: str | None) -> str | None:
-    host = urlsplit(url or "").hostname
-    return HOST_PREFIX.sub("", host) if host else None
+    return urlsplit(canonical_url(url) or "").hostname
 
 
 def _outlet_row(name: str, url: str | None) -> dict:
@@ -445,15 +443,26 @@ def _merge_repeated_claims(rows: list[dict]) -> list[dict]:
     return list(merged.values())
 
 
-def stored_articles(path: str | Path) -> dict[str, str]:
-    """URL (canonical or fetched) → when it was last fetched, for incremental crawls."""
-    if not Path(path).exists():
-        return {}
-    db = open_db(path)
+@contextmanager
+def _reading(source: str | Path | sqlite_utils.Database) -> Iterator[sqlite_utils.Database | None]:
+    """An open database to read: the one given, or the file at a path (None when there is no file yet)."""
+    if isinstance(source, sqlite_utils.Database):
+        yield source
+        return
+    if not Path(source).exists():
+        yield None
+        return
+    db = open_db(source)
     try:
-        rows = db.execute("SELECT url, fetched_url, last_fetched FROM articles").fetchall()
+        yield db
     finally:
         db.close()
+
+
+def stored_articles(source: str | Path | sqlite_utils.Database) -> dict[str, str]:
+    """URL (canonical or fetched) → when it was last fetched, for incremental crawls."""
+    with _reading(source) as db:
+        rows = db.execute("SELECT url, fetched_url, last_fetched FROM articles").fetchall() if db else []
     known: dict[str, str] = {}
     for url, fetched_url, last_fetched in rows:
         for key in (url, fetched_url):
@@ -462,18 +471,15 @@ def stored_articles(path: str | Path) -> dict[str, str]:
     return known
 
 
-def feed_validators(path: str | Path) -> dict[str, dict]:
+def feed_validators(source: str | Path | sqlite_utils.Database) -> dict[str, dict]:
     """Feed URL → {"etag", "last_modified"} saved by the last complete crawl of that feed."""
-    if not Path(path).exists():
-        return {}
-    db = open_db(path)
-    try:
+    with _reading(source) as db:
+        if db is None:
+            return {}
         return {
             row["url"]: {"etag": row["etag"], "last_modified": row["last_modified"]}
             for row in db.query("SELECT url, etag, last_modified FROM feed_state")
         }
-    finally:
-        db.close()
 
 
 def save_feed_states(db: sqlite_utils.Database, fetched: dict[str, dict], incomplete: Iterable[str] = ()) -> None:
@@ -498,20 +504,17 @@ def save_feed_states(db: sqlite_utils.Database, fetched: dict[str, dict], incomp
                 db["feed_state"].upsert(row, pk="url")
 
 
-def listed_urls(path: str | Path, recheck_after: timedelta) -> dict[str, tuple[str, str]]:
+def listed_urls(source: str | Path | sqlite_utils.Database, recheck_after: timedelta) -> dict[str, tuple[str, str]]:
     """Listed URL → (outcome, checked) for URLs not worth fetching again yet."""
-    if not Path(path).exists():
-        return {}
     cutoff = (datetime.now(UTC) - recheck_after).replace(microsecond=0).isoformat()
     if recheck_after <= timedelta(0):
         cutoff = "9999"  # 0 days: always try them again
-    db = open_db(path)
-    try:
+    with _reading(source) as db:
+        if db is None:
+            return {}
         rows = db.execute(
             "SELECT url, outcome, checked FROM listed_urls WHERE outcome = 'stored' OR checked >= ?", [cutoff]
         ).fetchall()
-    finally:
-        db.close()
     return {url: (outcome, checked) for url, outcome, checked in rows}
 
 

@@ -162,11 +162,15 @@ class NewsSpider(scrapy.Spider):
         spider.refetch = settings.getbool("RUMOURCRAWL_REFETCH") or spider.refetch_arg in ("1", "true", "yes", True)
         spider.max_articles = settings.getint("RUMOURCRAWL_MAX_ARTICLES")
         db_path = settings.get("RUMOURCRAWL_DB")
-        if not spider.refetch:
-            spider.stored = store.stored_articles(db_path)
-            spider.validators = store.feed_validators(db_path)
+        if not spider.refetch and Path(db_path).exists():
             recheck = timedelta(days=settings.getfloat("RUMOURCRAWL_RECHECK_DAYS"))
-            spider.listed = store.listed_urls(db_path, recheck)
+            db = store.open_db(db_path)  # once, for all three reads
+            try:
+                spider.stored = store.stored_articles(db)
+                spider.validators = store.feed_validators(db)
+                spider.listed = store.listed_urls(db, recheck)
+            finally:
+                db.close()
         contact_priority = settings.getpriority("RUMOURCRAWL_CONTACT")
         if settings.getpriority("USER_AGENT") < contact_priority:
             # USER_AGENT in settings.py was built from the default contact: follow an overridden one
