@@ -1,6 +1,6 @@
 """The SQLite database: schema, migrations and writes. The only module that writes SQL.
 
-Tables (see data/metadata.yml for what Datasette shows):
+Tables (see rumourcrawl/data/metadata.yml for what Datasette shows):
 - outlets    one row per publisher, with its domain and reliability tier
 - articles   one row per article, keyed by canonical URL; re-crawling updates it in place; a copy of
              another article (same or nearly the same text) points at it through `duplicate_of`

@@ -18,7 +18,7 @@ from rumourcrawl.snapshot_server import SnapshotServer
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures"
-DEMO_SITE = REPO / "data" / "demo_site"
+DEMO_SITE = REPO / "rumourcrawl" / "data" / "demo_site"
 SEED_HTML = FIXTURES / "seed" / "football365-klopp-real-madrid.html"
 
 

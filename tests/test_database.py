@@ -16,7 +16,7 @@ from conftest import REPO, last_run_stats, run_cli
 from rumourcrawl import store
 from rumourcrawl.extract.models import Article, Rumour
 
-METADATA = yaml.safe_load((REPO / "data" / "metadata.yml").read_text(encoding="utf-8"))
+METADATA = yaml.safe_load((REPO / "rumourcrawl" / "data" / "metadata.yml").read_text(encoding="utf-8"))
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_START_DELAY=0", "-s", "RETRY_TIMES=0"]
 HAALAND = "erling-haaland-to-real-madrid"
 TG_HAALAND = "https://terracegazette.example/football/haaland-agrees-personal-terms-real-madrid"

@@ -15,7 +15,7 @@ def test_demo_crawls_bundled_site_and_datasette_serves_it(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "14 articles stored" in result.stdout
     assert "pages skipped" in result.stdout and "errors" in result.stdout
-    assert f"datasette {db} -m data/metadata.yml" in result.stdout
+    assert f"datasette {db} -m rumourcrawl/data/metadata.yml" in result.stdout
 
     database = sqlite_utils.Database(db)
     assert database["articles"].count == 14
