@@ -35,9 +35,11 @@ def fixture_server():
         yield server
 
 
-def run_cli(*args: str, cwd: Path | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
-    """Run `rumourcrawl ARGS…` as a user would, returning the finished process."""
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+def run_cli(
+    *args: str, cwd: Path | None = None, timeout: float = 300, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    """Run `rumourcrawl ARGS…` as a user would, returning the finished process (`env`: extra variables)."""
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "rumourcrawl", *args],
         cwd=cwd or REPO,
