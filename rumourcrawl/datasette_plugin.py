@@ -92,15 +92,34 @@ def _fill(html: str, address: str) -> str:
     return html.replace("{db}", str(escape(address)))
 
 
-def _database_metadata(datasette, name: str) -> dict:
-    template = copy.deepcopy(project_metadata()["databases"][TEMPLATE_DATABASE])
+def _copy_dicts(value):
+    """A copy of every dict in `value` (Datasette merges other metadata into what a hook returns)."""
+    if isinstance(value, dict):
+        return {key: _copy_dicts(item) for key, item in value.items()}
+    return value
+
+
+def _database_metadata(template: dict, address: str) -> dict:
+    database = dict(template)
     # The canned queries come from the canned_queries hook; they stay in the metadata as well because
     # datasette-atom takes a feed's title from there.
-    address = datasette.urls.database(name)
-    for key in ("description_html",):
-        if key in template:
-            template[key] = _fill(template[key], address)
-    return template
+    if "description_html" in database:
+        database["description_html"] = _fill(database["description_html"], address)
+    return database
+
+
+@lru_cache(maxsize=64)
+def _metadata_for(databases: tuple[tuple[str, str], ...]) -> dict:
+    """The metadata for these (name, address) rumourcrawl databases; callers get a copy."""
+    shipped = project_metadata()
+    metadata = {k: v for k, v in shipped.items() if k not in ("databases", "description_html_several")}
+    if len(databases) == 1:
+        metadata["description_html"] = _fill(shipped["description_html"], databases[0][1])
+    else:
+        metadata["description_html"] = shipped["description_html_several"]
+    template = shipped["databases"][TEMPLATE_DATABASE]
+    metadata["databases"] = {name: _database_metadata(template, address) for name, address in databases}
+    return metadata
 
 
 @hookimpl
@@ -108,14 +127,7 @@ def get_metadata(datasette, key, database, table):
     names = rumourcrawl_databases(datasette)
     if not names:
         return {}
-    shipped = project_metadata()
-    metadata = {k: copy.deepcopy(v) for k, v in shipped.items() if k not in ("databases", "description_html_several")}
-    if len(names) == 1:
-        metadata["description_html"] = _fill(shipped["description_html"], datasette.urls.database(names[0]))
-    else:
-        metadata["description_html"] = shipped["description_html_several"]
-    metadata["databases"] = {name: _database_metadata(datasette, name) for name in names}
-    return metadata
+    return _copy_dicts(_metadata_for(tuple((name, str(datasette.urls.database(name))) for name in names)))
 
 
 @hookimpl
