@@ -20,8 +20,12 @@ from rumourcrawl import __version__
 from rumourcrawl.paths import checkout_root, default_db, package_data
 
 DEMO_SITE = package_data("demo_site")
-# How --db's help names the default.
-DEFAULT_DB_HELP = "$RUMOURCRAWL_DB, else data/rumours.db in a checkout, else rumours.db in the per-user data folder"
+
+
+def _db_help(what: str = "SQLite file") -> str:
+    """--db's help: the rule for the default, and what it is here and now."""
+    rule = "$RUMOURCRAWL_DB, else data/rumours.db in a checkout, else rumours.db in the per-user data folder"
+    return f"{what} (default: {rule}; here: {default_db()})".replace("%", "%%")
 
 
 class CliError(Exception):
@@ -638,7 +642,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     demo = commands.add_parser("demo", help="crawl the bundled offline demo site into a SQLite file")
-    demo.add_argument("--db", help=f"SQLite file to write (default: {DEFAULT_DB_HELP})")
+    demo.add_argument("--db", help=_db_help("SQLite file to write"))
     demo.add_argument("--site", help=argparse.SUPPRESS)  # another folder to serve (tests)
     demo.add_argument(
         "--log-level",
@@ -656,7 +660,7 @@ def build_parser() -> argparse.ArgumentParser:
     crawl.add_argument("--sitemap", action="append", default=[], metavar="URL", help="a sitemap or sitemap index")
     crawl.add_argument("--section", action="append", default=[], metavar="URL", help="a section page to follow")
     crawl.add_argument("--url", action="append", default=[], metavar="URL", help="an article page")
-    crawl.add_argument("--db", help=f"SQLite file (Scrapy setting RUMOURCRAWL_DB; default: {DEFAULT_DB_HELP})")
+    crawl.add_argument("--db", help=_db_help("SQLite file (Scrapy setting RUMOURCRAWL_DB)"))
     crawl.add_argument("--refetch", action="store_true", help="fetch articles that are already stored again")
     crawl.add_argument(
         "--wait", action="store_true", help="if another crawl is writing the same database, wait for it to end"
@@ -688,11 +692,11 @@ def build_parser() -> argparse.ArgumentParser:
     latest.add_argument("--since", metavar="DATE", help="stories reported on or after this date (YYYY-MM-DD)")
     latest.add_argument("--limit", type=int, default=20, metavar="N", help="at most N stories (default 20)")
     latest.add_argument("--json", action="store_true", help="a JSON array, for scripts")
-    latest.add_argument("--db", help=f"SQLite file (default: {DEFAULT_DB_HELP})")
+    latest.add_argument("--db", help=_db_help())
     latest.set_defaults(func=cmd_latest)
 
     serve = commands.add_parser("serve", help="browse the database in Datasette (read-only)")
-    serve.add_argument("--db", help=f"SQLite file (default: {DEFAULT_DB_HELP})")
+    serve.add_argument("--db", help=_db_help())
     serve.add_argument(
         "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)"
     )
@@ -711,7 +715,7 @@ def build_parser() -> argparse.ArgumentParser:
     reextract = commands.add_parser(
         "reextract", help="rebuild articles, rumours and stories from stored HTML, without recrawling"
     )
-    reextract.add_argument("--db", help=f"SQLite file (default: {DEFAULT_DB_HELP})")
+    reextract.add_argument("--db", help=_db_help())
     reextract.set_defaults(func=cmd_reextract)
 
     evaluate = commands.add_parser("eval", help="score the rumour extractor on a folder of gold files")
