@@ -371,9 +371,23 @@ def cmd_demo(args) -> int:
         f" and {totals['stories']} stories."
     )
     db_option = "" if Path(db) == default_db() else f" --db {_shown_path(Path(db))}"
-    print(f"Read the newest stories here:\n  rumourcrawl latest{db_option}")
-    print(f"Browse it in Datasette (titles, facets, canned queries, an Atom feed):\n  rumourcrawl serve{db_option}")
+    command = _command_name()
+    print(f"Read the newest stories here:\n  {command} latest{db_option}")
+    print(f"Browse it in Datasette (titles, facets, canned queries, an Atom feed):\n  {command} serve{db_option}")
     return 0 if summarise(stats)["articles stored"] else 1
+
+
+def _command_name() -> str:
+    """How to run rumourcrawl again from here: `rumourcrawl` when that is on PATH, else this script's path
+    (`.venv/bin/rumourcrawl` in a clone whose venv is not activated)."""
+    import shutil
+
+    script = Path(sys.argv[0])
+    if script.name == "rumourcrawl" and script.is_file():
+        on_path = shutil.which("rumourcrawl")
+        if not on_path or Path(on_path).resolve() != script.resolve():
+            return _shown_path(script)
+    return "rumourcrawl"
 
 
 def _shown_path(path: Path) -> str:
