@@ -31,7 +31,7 @@ from rumourcrawl import __version__, store
 from rumourcrawl.extract.urls import canonical_url
 from rumourcrawl.items import CrawledPage
 from rumourcrawl.middlewares import BadResponse
-from rumourcrawl.sites import Site
+from rumourcrawl.sites import Site, dated_url
 
 _SITEMAP_ROOT = re.compile(rb"<(?:\w+:)?(?:urlset|sitemapindex)\b")
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -136,16 +136,24 @@ class NewsSpider(scrapy.Spider):
             except KeyError:
                 raise ValueError(f"unknown site {site!r}; configured: {', '.join(sorted(all_sites()))}") from None
         configured = self.site or Site(name="news")
-        self.feeds = _split_urls(feeds) or configured.feeds
-        self.sitemaps = _split_urls(sitemaps) or configured.sitemaps
+        self.feeds = _split_urls(feeds) or tuple(dated_url(u) for u in configured.feeds)
+        self.sitemaps = _split_urls(sitemaps) or tuple(dated_url(u) for u in configured.sitemaps)
         self.sections = _split_urls(sections) or configured.sections
         self.article_urls = _split_urls(urls)
+        # Sources given as arguments to an outlet's spider (a football-only feed, a local mirror or
+        # a saved copy of the site) are trusted as the generic spider trusts them: their hosts are the
+        # outlet's too, and the URLs they list are taken without the outlet's URL patterns (its
+        # exclusions and cleaning rules still apply).
+        self.adhoc_hosts = {
+            (urlsplit(u).hostname or "").lower()
+            for u in (*_split_urls(feeds), *_split_urls(sitemaps), *_split_urls(sections))
+        } - {""}
         self.refetch_arg = refetch
         if not (self.feeds or self.sitemaps or self.sections or self.article_urls):
             raise ValueError("nothing to crawl: give feeds=URL[,URL…] (or sitemaps=, sections=, urls=)")
         self.rules = configured
         if configured.domains:
-            self.allowed_domains = list(configured.domains)
+            self.allowed_domains = [*configured.domains, *sorted(self.adhoc_hosts)]
         self.stored: dict[str, str] = {}  # article URL → when it was last fetched
         self.listed: dict[str, tuple[str, str]] = {}  # listed URL that gave no article of its own → outcome
         self.validators: dict[str, dict] = {}  # feed URL → ETag/Last-Modified from the last complete run
@@ -432,9 +440,13 @@ class NewsSpider(scrapy.Spider):
         fetched again only when its listing says it changed after we last fetched it.
         """
         if check_pattern:
-            if not self.rules.in_domains(url):
+            adhoc = (urlsplit(url).hostname or "").lower() in self.adhoc_hosts
+            if not (adhoc or self.rules.in_domains(url)):
                 return
-            if (self.rules.article_patterns or not listed) and not self.rules.is_article_url(url):
+            if adhoc and listed:
+                if any(re.search(pattern, url) for pattern in self.rules.exclude_patterns):
+                    return
+            elif (self.rules.article_patterns or not listed) and not self.rules.is_article_url(url):
                 return
         feeds = via.meta.get("feeds", ()) if via is not None else ()
         # Stored under the URL as listed, or under its canonical form (www, AMP, tracking parameters).
