@@ -369,7 +369,9 @@ def extract_article(
     published = _find_published(tree, news)
     if not _looks_like_article(tree, news, published):
         raise ExtractionError("not_article", "not an article page (no article markup and no date)")
-    remove_promos_from_tree(tree, extra_labels=rules.promo_labels, drop_selectors=rules.drop_selectors)
+    remove_promos_from_tree(
+        tree, extra_labels=rules.promo_labels, drop_selectors=rules.drop_selectors, base_url=canonical or url
+    )
 
     extracted = trafilatura.bare_extraction(
         tree,
