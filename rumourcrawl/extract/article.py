@@ -228,6 +228,8 @@ def _find_published(tree, news: dict) -> str | None:
 def _slug_like(path: str) -> bool:
     """Does the last part of a URL path name one article ("haaland-agrees-terms", "…-1019241")?"""
     last = re.sub(r"\.(?:s?html?|php|aspx?)$", "", path.rstrip("/").rsplit("/", 1)[-1], flags=re.I)
+    if re.fullmatch(r"(?=[a-z]*\d)(?=\d*[a-z])[a-z0-9]{10,}", last):
+        return True  # an article id such as the BBC's "clymn8zyrp9o"
     return len([w for w in re.split(r"[-_]", last) if w]) >= 3 or bool(re.search(r"\d{5,}", path))
 
 
