@@ -11,8 +11,9 @@ from scrapy import signals
 from scrapy.exceptions import DropItem
 
 from rumourcrawl import dates, store
-from rumourcrawl.extract import ExtractionError, extract_article, extract_rumours
+from rumourcrawl.extract import ExtractionError, extract_article
 from rumourcrawl.extract.article import content_hash, decode_html, normalise_date
+from rumourcrawl.extract.gossip import article_rumours, rumour_rules_apply
 from rumourcrawl.extract.urls import canonical_url
 from rumourcrawl.items import CrawledPage
 from rumourcrawl.sites import all_sites
@@ -132,9 +133,19 @@ class RumourPipeline(_StatsPipeline):
 
     def process_item(self, page: CrawledPage):
         article = page.article
+        if not rumour_rules_apply(article.language):
+            # Stored with its language; the rumour rules are English and would misread it.
+            self.stats.inc_value(f"rumourcrawl/rumours_skipped/language_{article.language}")
+            logger.info("No rumour rules for %s pages: %s stored without rumours", article.language, page.url)
+            article.rumours = []
+            return page
         try:
-            article.rumours = extract_rumours(
-                article.text, title=article.title, published=article.published, outlet=article.outlet
+            article.rumours = article_rumours(
+                article.text,
+                title=article.title,
+                published=article.published,
+                outlet=article.outlet,
+                language=article.language,
             )
         except Exception:  # the article is worth keeping even if the rumour rules trip on it
             logger.exception("Rumour extraction failed on %s; storing the article without rumours", page.url)

@@ -77,7 +77,7 @@ def _feed(items: list[tuple[str, str, str]]) -> str:
         f"<pubDate>{format_datetime(datetime(2026, 1, 1, tzinfo=UTC))}</pubDate></item>"
         for title, file, guid in items
     )
-    head = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss version=\"2.0\"><channel><title>fixture</title>"
+    head = '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>fixture</title>'
     return f"{head}{entries}</channel></rss>"
 
 
@@ -123,6 +123,12 @@ def test_one_crawl_of_every_outlet_feed_stores_its_pages(tmp_path):
             assert (row["site"], row["outlet"], row["title"]) == (name, site.outlet, golden["title"])
             first, last = _paragraphs(golden)
             assert row["text"].startswith(first) and row["text"].endswith(last), name
+    # BBC's gossip column: one rumour row per item, each with its own source, not the BBC's tier 1.
+    gossip = canonical_url("https://www.bbc.co.uk/sport/football/articles/cx2g0551p7go")
+    sources = {
+        r["subject"]: r["source"] for r in database.query("SELECT * FROM rumours WHERE article_url = ?", [gossip])
+    }
+    assert sources["Erling Haaland"] == "Marca" and sources["Igor Thiago"] == "The Sun"
 
 
 def test_extract_on_a_real_page_of_an_outlet_with_no_config_keeps_the_body_and_drops_promos(tmp_path):

@@ -23,9 +23,9 @@ from lxml import html as lxml_html
 from trafilatura.utils import load_html
 from w3lib.encoding import html_to_unicode
 
+from .gossip import article_rumours
 from .models import Article
 from .promo import remove_promo_lines, remove_promos_from_tree
-from .rumours import extract_rumours
 
 
 class ExtractionError(ValueError):
@@ -403,8 +403,12 @@ def extract_article(
         description=_meta(tree, "description", "og:description") or document.get("description"),
     )
     if with_rumours:
-        article.rumours = extract_rumours(
-            article.text, title=article.title, published=article.published, outlet=article.outlet
+        article.rumours = article_rumours(
+            article.text,
+            title=article.title,
+            published=article.published,
+            outlet=article.outlet,
+            language=article.language,
         )
     return article
 
@@ -420,5 +424,7 @@ def article_from_text(
     article = Article(url=url or "", text=body, title=title, outlet=outlet, published=normalise_date(published))
     if body:
         article.language = _language(lxml_html.fromstring("<html><body></body></html>"), body)
-    article.rumours = extract_rumours(body, title=title, published=article.published, outlet=outlet)
+    article.rumours = article_rumours(
+        body, title=title, published=article.published, outlet=outlet, language=article.language
+    )
     return article
