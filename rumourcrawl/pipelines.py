@@ -15,6 +15,7 @@ from rumourcrawl.extract import ExtractionError, extract_article
 from rumourcrawl.extract.article import content_hash, decode_html, normalise_date
 from rumourcrawl.extract.gossip import article_rumours, rumour_rules_apply
 from rumourcrawl.extract.urls import canonical_url
+from rumourcrawl.health import run_health
 from rumourcrawl.items import CrawledPage
 from rumourcrawl.sites import all_sites
 
@@ -257,6 +258,11 @@ class StorePipeline(_StatsPipeline):
         story_counts = store.refresh_stories(self.db)
         self.stats.set_value("rumourcrawl/stories", story_counts["stories"])
         self.stats.set_value("rumourcrawl/stories_new", story_counts["stories_new"])
+        health, warning = run_health(self.crawler.spider.name, self.stats.get_stats())
+        self.stats.set_value("rumourcrawl/health", health)
+        if warning:
+            self.stats.set_value("rumourcrawl/warning", warning)
+            logger.warning(warning)
         stats = self.stats.get_stats()
         store.finish_crawl_run(
             self.db,
