@@ -156,6 +156,8 @@ def test_call_out_lines_in_extracted_text_are_removed():
             "Transfer news: Arsenal are closing in on a deal for the Brentford striker, sources say.",
             "Arteta: we want to sign him before the window shuts on Friday.",
             "The 18-year-old signed up for another two years at 14:05 on Friday, the club said.",
+            "Chelsea must register the striker with Uefa by Friday and will post updates on the club website.",
+            "Haaland has scored 18+ goals in each of his seasons in England.",
         ]
     )
     assert remove_promo_lines(text).split("\n") == [
@@ -163,4 +165,6 @@ def test_call_out_lines_in_extracted_text_are_removed():
         "Transfer news: Arsenal are closing in on a deal for the Brentford striker, sources say.",
         "Arteta: we want to sign him before the window shuts on Friday.",
         "The 18-year-old signed up for another two years at 14:05 on Friday, the club said.",
+        "Chelsea must register the striker with Uefa by Friday and will post updates on the club website.",
+        "Haaland has scored 18+ goals in each of his seasons in England.",
     ]

@@ -261,13 +261,11 @@ _CALLOUT_LINES = [
     r".*\bpic\.twitter\.com/\w+.*",
     r"(?:view|see) (?:this|the full) post on (?:instagram|x|twitter|facebook|tiktok)",
     # newsletter and other sign-up call-outs
-    r".{0,160}\b(?:sign up|sign-up|signup|subscribe|register)\b.{0,80}"
-    r"\b(?:newsletters?|e-?mails?|alerts|whatsapp|updates)\b.{0,120}",
+    r".{0,160}\b(?:sign up|sign-up|signup|subscribe)\b.{0,80}\b(?:newsletters?|e-?mails?|alerts|whatsapp)\b.{0,120}",
     r".{0,160}\bnewsletters?\b.{0,40}\b(?:sign up|subscribe|inbox)\b.{0,120}",
     r"(?:follow|join) us on (?:x|twitter|facebook|instagram|whatsapp|tiktok|youtube|threads)\b.{0,120}",
     # betting call-outs and their small print
-    r".{0,200}(?:\b(?:begambleaware|gambleaware|gamble responsibly|new customers only)\b"
-    r"|\bt&c'?s apply|\b18\+(?: only)?(?=\W|$)).{0,200}",
+    r".{0,200}(?:\b(?:begambleaware|gambleaware|gamble responsibly|new customers only)\b|\bt&c'?s apply).{0,200}",
     r".{0,120}\b(?:free bets?|bet builder|betting offers?|sign-up offers?)\b.{0,120}",
     # "more stories" and "get in touch" call-outs
     r"for more (?:stories|news|articles) like this.{0,120}",
