@@ -60,9 +60,10 @@ def test_live_blogs_galleries_quizzes_betting_and_match_reports_are_left_out(url
     assert site is not None and not site.is_article_url(url)
 
 
-def test_liverpool_is_not_live():
-    url = "https://www.mirror.co.uk/sport/football/transfer-news/liverpool-striker-bid-32676317"
-    assert all_sites()["daily_mirror"].is_article_url(url)
+def test_liverpool_is_not_live_and_against_the_odds_is_not_betting():
+    site = all_sites()["daily_mirror"]
+    assert site.is_article_url("https://www.mirror.co.uk/sport/football/transfer-news/liverpool-striker-bid-32676317")
+    assert site.is_article_url("https://www.mirror.co.uk/sport/football/news/leicester-defy-the-odds-again-32676318")
 
 
 def test_dated_sitemap_url():

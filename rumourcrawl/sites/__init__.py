@@ -55,7 +55,7 @@ DEFAULT_EXCLUDES = (
     r"[/-](?:gallery|galleries|in-pictures|pictures|photos)(?=[/-]|$|\.html)",
     r"/(?:av|video|videos|watch|podcasts?|audio)/",
     r"[/-]quiz(?:zes)?(?=[/-]|$|\.html)",
-    r"[/-](?:betting|bet|bets|odds|tips|free-bets|betting-offers|bookmakers?|acca|how-to-watch|live-stream|tv-channel)"
+    r"[/-](?:betting|bet|bets|free-bets|betting-offers|bookmakers?|acca|predictions?|how-to-watch|live-stream|tv-channel)"
     r"(?=[/-]|$|\.html)",
     r"[/-]match-report(?=[/-]|$|\.html)",
     r"[/-]player-ratings(?=[/-]|$|\.html)",
