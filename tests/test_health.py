@@ -36,6 +36,11 @@ def troubled_site(tmp_path_factory):
         "<html><body><nav><a href='/about'>About</a> <a href='/contact'>Contact</a></nav></body></html>",
         encoding="utf-8",
     )
+    (root / "section-with-story.html").write_text(
+        "<html><body><a href='/about'>About</a> <a href='/news/chelsea-send-clear-message.html'>Chelsea</a>"
+        "</body></html>",
+        encoding="utf-8",
+    )
     routes = {
         "/blocked.xml": {"status": 403, "body": "Forbidden"},
         "/news/arsenal-rate-limited-story.html": {"status": 429, "body": "Too Many Requests"},
@@ -106,3 +111,15 @@ def test_an_outlet_feed_whose_links_left_the_site_is_a_warning(troubled_site, tm
 
 def test_health_of_a_good_run_is_ok():
     assert run_health("x", {"rumourcrawl/articles_new": 3, "rumourcrawl/feeds": 1}) == ("ok", None)
+
+
+def test_a_section_given_to_an_outlet_spider_gives_its_article_links(troubled_site, tmp_path):
+    from conftest import run_scrapy
+
+    db = tmp_path / "rumours.db"
+    section = troubled_site.url("section-with-story.html")
+    result = run_scrapy("crawl", "the_sun", "-a", f"sections={section}", "-s", f"RUMOURCRAWL_DB={db}", *FAST)
+    assert result.returncode == 0, result.stderr
+    run = last_run_stats(db)
+    assert run["articles_new"] == 1 and run["stats"]["rumourcrawl/health"] == "ok"
+    assert "/about" not in [path for _method, path, _status in troubled_site.requests]

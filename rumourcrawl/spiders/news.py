@@ -31,7 +31,7 @@ from rumourcrawl import __version__, store
 from rumourcrawl.extract.urls import canonical_url
 from rumourcrawl.items import CrawledPage
 from rumourcrawl.middlewares import BadResponse
-from rumourcrawl.sites import Site, dated_url
+from rumourcrawl.sites import Site, dated_url, looks_like_article_url
 
 _SITEMAP_ROOT = re.compile(rb"<(?:\w+:)?(?:urlset|sitemapindex)\b")
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -464,8 +464,10 @@ class NewsSpider(scrapy.Spider):
             adhoc = (urlsplit(url).hostname or "").lower() in self.adhoc_hosts
             if not (adhoc or self.rules.in_domains(url)):
                 return
-            if adhoc and listed:
+            if adhoc:  # feeds' entries are taken; section links must look like articles
                 if any(re.search(pattern, url) for pattern in self.rules.exclude_patterns):
+                    return
+                if not listed and not looks_like_article_url(url):
                     return
             elif (self.rules.article_patterns or not listed) and not self.rules.is_article_url(url):
                 return
