@@ -38,6 +38,7 @@ def troubled_site(tmp_path_factory):
     )
     (root / "section-with-story.html").write_text(
         "<html><body><a href='/about'>About</a> <a href='/news/chelsea-send-clear-message.html'>Chelsea</a>"
+        " <a href='/news/arsenal-everton-live-updates.html'>Live: Arsenal v Everton</a>"
         "</body></html>",
         encoding="utf-8",
     )
@@ -122,4 +123,6 @@ def test_a_section_given_to_an_outlet_spider_gives_its_article_links(troubled_si
     assert result.returncode == 0, result.stderr
     run = last_run_stats(db)
     assert run["articles_new"] == 1 and run["stats"]["rumourcrawl/health"] == "ok"
-    assert "/about" not in [path for _method, path, _status in troubled_site.requests]
+    requested = [path for _method, path, _status in troubled_site.requests]
+    assert "/about" not in requested  # not an article link
+    assert "/news/arsenal-everton-live-updates.html" not in requested  # a live blog: excluded by URL

@@ -95,12 +95,16 @@ class Site:
     example_articles: tuple[str, ...] = ()
     example_non_articles: tuple[str, ...] = ()
 
-    def is_article_url(self, url: str) -> bool:
+    def is_excluded(self, url: str) -> bool:
+        """Ruled out by the site's exclude_patterns or, for a configured outlet, by DEFAULT_EXCLUDES."""
         if any(re.search(pattern, url) for pattern in self.exclude_patterns):
+            return True
+        return bool(self.article_patterns) and bool(_DEFAULT_EXCLUDE.search(urlsplit(url).path))
+
+    def is_article_url(self, url: str) -> bool:
+        if self.is_excluded(url):
             return False
         if self.article_patterns:
-            if _DEFAULT_EXCLUDE.search(urlsplit(url).path):
-                return False
             return any(re.search(pattern, url) for pattern in self.article_patterns)
         return looks_like_article_url(url)
 

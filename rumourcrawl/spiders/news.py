@@ -465,7 +465,7 @@ class NewsSpider(scrapy.Spider):
             if not (adhoc or self.rules.in_domains(url)):
                 return
             if adhoc:  # feeds' entries are taken; section links must look like articles
-                if any(re.search(pattern, url) for pattern in self.rules.exclude_patterns):
+                if self.rules.is_excluded(url):
                     return
                 if not listed and not looks_like_article_url(url):
                     return
