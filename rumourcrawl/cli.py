@@ -320,8 +320,14 @@ def cmd_crawl(args) -> int:
             say(line)
     say(f"Database: {db_path} ({time.monotonic() - started:.0f}s)")
     failed = [name for (name, _), stats in zip(jobs, all_stats, strict=True) if _failed(stats)]
-    for name in failed:
-        say(f"rumourcrawl: {name} failed: nothing could be fetched (see {log_where})", file=sys.stderr)
+    for (name, _), stats in zip(jobs, all_stats, strict=True):
+        # One line per troubled site and run: failed as a whole, blocked, or its listings named no article.
+        warning = stats.get("rumourcrawl/warning")
+        if name in failed:
+            reason = f": {warning}" if warning else ""
+            say(f"rumourcrawl: {name} failed: nothing could be fetched (see {log_where}){reason}", file=sys.stderr)
+        elif warning:
+            say(f"rumourcrawl: warning: {warning}", file=sys.stderr)
     return 1 if failed else 0
 
 

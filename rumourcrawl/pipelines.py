@@ -11,9 +11,11 @@ from scrapy import signals
 from scrapy.exceptions import DropItem
 
 from rumourcrawl import dates, store
-from rumourcrawl.extract import ExtractionError, extract_article, extract_rumours
+from rumourcrawl.extract import ExtractionError, extract_article
 from rumourcrawl.extract.article import content_hash, decode_html, normalise_date
+from rumourcrawl.extract.gossip import article_rumours, rumour_rules_apply
 from rumourcrawl.extract.urls import canonical_url
+from rumourcrawl.health import run_health
 from rumourcrawl.items import CrawledPage
 from rumourcrawl.sites import all_sites
 
@@ -132,9 +134,19 @@ class RumourPipeline(_StatsPipeline):
 
     def process_item(self, page: CrawledPage):
         article = page.article
+        if not rumour_rules_apply(article.language):
+            # Stored with its language; the rumour rules are English and would misread it.
+            self.stats.inc_value(f"rumourcrawl/rumours_skipped/language_{article.language}")
+            logger.info("No rumour rules for %s pages: %s stored without rumours", article.language, page.url)
+            article.rumours = []
+            return page
         try:
-            article.rumours = extract_rumours(
-                article.text, title=article.title, published=article.published, outlet=article.outlet
+            article.rumours = article_rumours(
+                article.text,
+                title=article.title,
+                published=article.published,
+                outlet=article.outlet,
+                language=article.language,
             )
         except Exception:  # the article is worth keeping even if the rumour rules trip on it
             logger.exception("Rumour extraction failed on %s; storing the article without rumours", page.url)
@@ -246,6 +258,11 @@ class StorePipeline(_StatsPipeline):
         story_counts = store.refresh_stories(self.db)
         self.stats.set_value("rumourcrawl/stories", story_counts["stories"])
         self.stats.set_value("rumourcrawl/stories_new", story_counts["stories_new"])
+        health, warning = run_health(self.crawler.spider.name, self.stats.get_stats())
+        self.stats.set_value("rumourcrawl/health", health)
+        if warning:
+            self.stats.set_value("rumourcrawl/warning", warning)
+            logger.warning(warning)
         stats = self.stats.get_stats()
         store.finish_crawl_run(
             self.db,

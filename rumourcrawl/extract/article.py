@@ -23,9 +23,9 @@ from lxml import html as lxml_html
 from trafilatura.utils import load_html
 from w3lib.encoding import html_to_unicode
 
+from .gossip import article_rumours
 from .models import Article
 from .promo import remove_promo_lines, remove_promos_from_tree
-from .rumours import extract_rumours
 
 
 class ExtractionError(ValueError):
@@ -228,6 +228,8 @@ def _find_published(tree, news: dict) -> str | None:
 def _slug_like(path: str) -> bool:
     """Does the last part of a URL path name one article ("haaland-agrees-terms", "…-1019241")?"""
     last = re.sub(r"\.(?:s?html?|php|aspx?)$", "", path.rstrip("/").rsplit("/", 1)[-1], flags=re.I)
+    if re.fullmatch(r"(?=[a-z]*\d)(?=\d*[a-z])[a-z0-9]{10,}", last):
+        return True  # an article id such as the BBC's "clymn8zyrp9o"
     return len([w for w in re.split(r"[-_]", last) if w]) >= 3 or bool(re.search(r"\d{5,}", path))
 
 
@@ -369,7 +371,9 @@ def extract_article(
     published = _find_published(tree, news)
     if not _looks_like_article(tree, news, published):
         raise ExtractionError("not_article", "not an article page (no article markup and no date)")
-    remove_promos_from_tree(tree, extra_labels=rules.promo_labels, drop_selectors=rules.drop_selectors)
+    remove_promos_from_tree(
+        tree, extra_labels=rules.promo_labels, drop_selectors=rules.drop_selectors, base_url=canonical or url
+    )
 
     extracted = trafilatura.bare_extraction(
         tree,
@@ -399,8 +403,12 @@ def extract_article(
         description=_meta(tree, "description", "og:description") or document.get("description"),
     )
     if with_rumours:
-        article.rumours = extract_rumours(
-            article.text, title=article.title, published=article.published, outlet=article.outlet
+        article.rumours = article_rumours(
+            article.text,
+            title=article.title,
+            published=article.published,
+            outlet=article.outlet,
+            language=article.language,
         )
     return article
 
@@ -416,5 +424,7 @@ def article_from_text(
     article = Article(url=url or "", text=body, title=title, outlet=outlet, published=normalise_date(published))
     if body:
         article.language = _language(lxml_html.fromstring("<html><body></body></html>"), body)
-    article.rumours = extract_rumours(body, title=title, published=article.published, outlet=outlet)
+    article.rumours = article_rumours(
+        body, title=title, published=article.published, outlet=outlet, language=article.language
+    )
     return article

@@ -31,7 +31,7 @@ from rumourcrawl import __version__, store
 from rumourcrawl.extract.urls import canonical_url
 from rumourcrawl.items import CrawledPage
 from rumourcrawl.middlewares import BadResponse
-from rumourcrawl.sites import Site
+from rumourcrawl.sites import Site, dated_url, looks_like_article_url
 
 _SITEMAP_ROOT = re.compile(rb"<(?:\w+:)?(?:urlset|sitemapindex)\b")
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -136,20 +136,29 @@ class NewsSpider(scrapy.Spider):
             except KeyError:
                 raise ValueError(f"unknown site {site!r}; configured: {', '.join(sorted(all_sites()))}") from None
         configured = self.site or Site(name="news")
-        self.feeds = _split_urls(feeds) or configured.feeds
-        self.sitemaps = _split_urls(sitemaps) or configured.sitemaps
+        self.feeds = _split_urls(feeds) or tuple(dated_url(u) for u in configured.feeds)
+        self.sitemaps = _split_urls(sitemaps) or tuple(dated_url(u) for u in configured.sitemaps)
         self.sections = _split_urls(sections) or configured.sections
         self.article_urls = _split_urls(urls)
+        # Sources given as arguments to an outlet's spider (a football-only feed, a local mirror or
+        # a saved copy of the site) are trusted as the generic spider trusts them: their hosts are the
+        # outlet's too, and the URLs they list are taken without the outlet's URL patterns (its
+        # exclusions and cleaning rules still apply).
+        self.adhoc_hosts = {
+            (urlsplit(u).hostname or "").lower()
+            for u in (*_split_urls(feeds), *_split_urls(sitemaps), *_split_urls(sections))
+        } - {""}
         self.refetch_arg = refetch
         if not (self.feeds or self.sitemaps or self.sections or self.article_urls):
             raise ValueError("nothing to crawl: give feeds=URL[,URL…] (or sitemaps=, sections=, urls=)")
         self.rules = configured
         if configured.domains:
-            self.allowed_domains = list(configured.domains)
+            self.allowed_domains = [*configured.domains, *sorted(self.adhoc_hosts)]
         self.stored: dict[str, str] = {}  # article URL → when it was last fetched
         self.listed: dict[str, tuple[str, str]] = {}  # listed URL that gave no article of its own → outcome
         self.validators: dict[str, dict] = {}  # feed URL → ETag/Last-Modified from the last complete run
         self.articles_requested = 0
+        self.candidates = 0  # article URLs found in listings (see _count_listing)
         self.job_key = self.name
         overrides = (feeds, sitemaps, sections, urls)
         if any(overrides):  # an ad hoc crawl: its own resumable state, apart from the site's usual one
@@ -313,10 +322,27 @@ class NewsSpider(scrapy.Spider):
         for url in sitemap_urls_from_robots(response.text, base_url=response.url):
             yield self._feed_request(url)
 
+    def _count_listing(self, response: Response, requests):
+        """Pass on a listing's requests; a listing that names no article and no other listing is
+        counted and named in the stats (a feed that stopped yielding articles, or whose URLs changed)."""
+        stats = self.crawler.stats
+        before, found, errors = self.candidates, 0, stats.get_value("rumourcrawl/errors", 0)
+        for request in requests:
+            found += 1
+            yield request
+        if not found and self.candidates == before and stats.get_value("rumourcrawl/errors", 0) == errors:
+            stats.inc_value("rumourcrawl/listings_empty")
+            empty = stats.get_value("rumourcrawl/listings_empty_urls") or []
+            stats.set_value("rumourcrawl/listings_empty_urls", [*empty, listed_url(response)][:20])
+            self.logger.warning("%s listed no article this run (none matched the site's article URLs)", response.url)
+
     def parse_feed(self, response: Response):
         """An RSS/Atom feed, a sitemap or a sitemap index: told apart by the content."""
         if self._not_modified(response):
             return
+        yield from self._count_listing(response, self._parse_listing(response))
+
+    def _parse_listing(self, response: Response):
         body = response.body
         if body[:2] == b"\x1f\x8b":  # a .xml.gz sitemap served without Content-Encoding
             try:
@@ -417,6 +443,9 @@ class NewsSpider(scrapy.Spider):
             self._count_error("not_html", response.url, "section page is not HTML")
             return
         self.crawler.stats.inc_value("rumourcrawl/sections")
+        yield from self._count_listing(response, self._section_links(response))
+
+    def _section_links(self, response: TextResponse):
         for href in response.css("a::attr(href)").getall():
             url = response.urljoin(href).split("#")[0]
             if urlsplit(url).netloc == urlsplit(response.url).netloc:
@@ -432,10 +461,17 @@ class NewsSpider(scrapy.Spider):
         fetched again only when its listing says it changed after we last fetched it.
         """
         if check_pattern:
-            if not self.rules.in_domains(url):
+            adhoc = (urlsplit(url).hostname or "").lower() in self.adhoc_hosts
+            if not (adhoc or self.rules.in_domains(url)):
                 return
-            if (self.rules.article_patterns or not listed) and not self.rules.is_article_url(url):
+            if adhoc:  # feeds' entries are taken; section links must look like articles
+                if self.rules.is_excluded(url):
+                    return
+                if not listed and not looks_like_article_url(url):
+                    return
+            elif (self.rules.article_patterns or not listed) and not self.rules.is_article_url(url):
                 return
+        self.candidates += 1  # an article URL the listing gave (stored before or not)
         feeds = via.meta.get("feeds", ()) if via is not None else ()
         # Stored under the URL as listed, or under its canonical form (www, AMP, tracking parameters).
         key = url if (url in self.stored or url in self.listed) else canonical_url(url)
