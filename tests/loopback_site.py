@@ -13,6 +13,7 @@ import shutil
 import socket
 import subprocess
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 PLAYERS = [
@@ -86,6 +87,7 @@ WORDS = {
     "city": ["London", "Madrid", "Milan", "Munich", "Manchester", "Paris", "Turin", "Lisbon", "Dortmund"],
     "day": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
 }
+EPOCH = datetime(2023, 1, 1, 8, tzinfo=UTC)
 PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <title>{title} – The Loopback Post</title>
@@ -140,7 +142,8 @@ def build_site(folder: Path, pages: int, seed: int = 12) -> list[str]:
         html = PAGE.format(
             title=title,
             slug=f"story-{index:05d}",
-            published=f"2026-01-{1 + index % 28:02d}T{index % 24:02d}:{index % 60:02d}:00+00:00",
+            # a day apart: the near-duplicate check compares articles published within a week
+            published=(EPOCH + timedelta(days=index, minutes=index % 600)).isoformat(),
             author=rng.choice(["Sam", "Alex", "Jo", "Chris", "Kim"]) + " " + rng.choice(["Reed", "Hart", "Cole"]),
             paragraphs="\n".join(paragraphs),
         )

@@ -210,7 +210,7 @@ class Worker:
             if _text(self.server.get(key) or b"") == self.keys.job:
                 return  # another process of this crawl is still running
         fetched, incomplete = self._take_feeds(keys=[self.keys.feeds_fetched, self.keys.feeds_incomplete])
-        self.server.delete(self.keys.dupefilter)
+        self.server.delete(self.keys.dupefilter, self.keys.leases)
         fetched = {_text(fetched[i]): json.loads(fetched[i + 1]) for i in range(0, len(fetched), 2)}
         incomplete = sorted(_text(url) for url in incomplete)
         if fetched or incomplete:
