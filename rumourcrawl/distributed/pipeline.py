@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import fields
 
+from rumourcrawl import store
 from rumourcrawl.distributed.worker import Worker
 from rumourcrawl.extract.models import Article, Rumour
 from rumourcrawl.items import CrawledPage
@@ -29,6 +30,8 @@ def page_to_message(page: CrawledPage, keep_html: bool) -> tuple[dict, bytes | N
         "site": page.site,
         "hints": page.hints,
         "article": page.article.to_dict(),
+        # The MinHash is the dearest part of dedupe: computed here, in parallel, not in the one writer.
+        "signature": (page.signature or store.minhash(store.shingles(page.article.text))).hex(),
     }
     return data, (page.body if keep_html else None)
 
@@ -48,6 +51,7 @@ def page_from_message(data: dict, body: bytes | None) -> CrawledPage:
         site=data.get("site"),
         hints=hints,
         article=article,
+        signature=bytes.fromhex(data["signature"]) if data.get("signature") else None,
     )
 
 
