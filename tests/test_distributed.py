@@ -7,7 +7,10 @@ package; .ci/run installs it) on a free loopback port and stops it after.
 
 from __future__ import annotations
 
+import hashlib
 import signal
+import subprocess
+import sys
 import time
 from collections import Counter
 
@@ -15,7 +18,7 @@ import pytest
 import sqlite_utils
 from loopback_site import RedisServer, build_site
 
-from conftest import run_cli, start_cli
+from conftest import REPO, run_cli, start_cli
 from rumourcrawl.snapshot_server import SnapshotServer
 
 PAGES = 1000
@@ -36,6 +39,7 @@ def site(tmp_path_factory):
     articles = build_site(root, PAGES)
     with SnapshotServer(root) as server:
         server.articles = articles
+        server.root_dir = root
         yield server
 
 
@@ -126,17 +130,49 @@ def test_two_crawlers_and_one_writer_store_every_page_once_and_fetch_none_twice(
     assert not list(client.scan_iter(match="rumourcrawl:news-*:*"))
     assert client.hlen("rumourcrawl:state:stored") >= PAGES
 
-    # The next run shares what the writer stored: only the sitemaps are asked for, conditionally.
+    # The next run, started the Scrapy way, shares what the writer stored: only the sitemaps are
+    # asked for, conditionally. A feed pushed to the crawl's Redis key is crawled too.
+    extra = _extra_feed(site, tmp_path)
+    job = "news-" + hashlib.sha1(repr((None, site.url("sitemap.xml"), None, None)).encode()).hexdigest()[:10]
+    client.lpush(f"rumourcrawl:{job}:start_urls", site.url("extra.rss"))
     before = len(site.log)
-    again = _crawler(site, redis_server, tmp_path, "again")
+    again = start_scrapy(
+        "crawl", "news", "-a", f"sitemaps={site.url('sitemap.xml')}", "-s", f"REDIS_URL={redis_server.url}", *FAST
+    )
     _wait(lambda: _heartbeats(redis_server) == 1 or again.poll() is not None, "the crawler to join")
     writer = _writer(redis_server, db)
     _finish(again)
     _finish(writer)
-    assert _article_gets(site, before) == Counter()
+    assert _article_gets(site, before) == Counter(extra)
     statuses = Counter(e["status"] for e in site.log[before:] if e["path"].endswith(".xml"))
     assert statuses == {200: 1, 304: 10}  # the index is read in full, its ten sitemaps are unchanged
-    assert _counts(db) == single_process
+    counts = _counts(db)
+    assert counts["articles"] == single_process["articles"] + len(extra)
+
+
+def _extra_feed(site, tmp_path) -> list[str]:
+    """Three more articles (other text, other URLs) and an RSS feed listing them, on the same server."""
+    build_site(tmp_path / "extra", 3, seed=99)
+    paths = []
+    for i in range(3):
+        html = (tmp_path / "extra" / "transfers" / f"story-{i:05d}.html").read_text(encoding="utf-8")
+        (site.root_dir / "transfers" / f"extra-{i}.html").write_text(
+            html.replace(f"story-{i:05d}", f"extra-{i}"), encoding="utf-8"
+        )
+        paths.append(f"/transfers/extra-{i}.html")
+    items = "".join(f"<item><title>{p}</title><link>{{{{BASE}}}}{p}</link></item>" for p in paths)
+    (site.root_dir / "extra.rss").write_text(
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>extra</title>{items}</channel></rss>',
+        encoding="utf-8",
+    )
+    return paths
+
+
+def start_scrapy(*args: str) -> subprocess.Popen:
+    """`scrapy ARGS…` in the project folder, in the background."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "scrapy", *args], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
 
 
 def test_a_killed_crawler_and_a_killed_writer_lose_nothing(site, redis_server, single_process, tmp_path):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 
-from scrapy import signals
+from scrapy import Request, signals
 from scrapy.exceptions import DontCloseSpider
 from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
@@ -137,9 +137,21 @@ class LeasingScheduler(Scheduler):
 
         slot.finish_response = finish_response
 
+    def pull_start_urls(self) -> int:
+        """Take URLs pushed to the job's `start_urls` list (`LPUSH rumourcrawl:SITE:start_urls URL`):
+        feeds or sitemaps for rumourcrawl's spiders, plain requests for others."""
+        urls = self.server.rpop(self.worker.keys.start_urls, 100) or []
+        for raw in urls:
+            url = raw.decode("utf-8") if isinstance(raw, bytes) else str(raw)
+            make = getattr(self.spider, "_feed_request", None)
+            request = make(url) if make else Request(url)
+            self.crawler.engine.crawl(request)
+        return len(urls)
+
     def _on_idle(self, spider):
         """Stay open while other processes may still add requests; requeue the dead ones' leases."""
         worker = self.worker
+        self.pull_start_urls()
         worker.reclaim_dead()
         # Nothing is in progress here, so a lease still held is work done but never released.
         leftover = self.server.hlen(self._inflight)

@@ -111,7 +111,10 @@ class Worker:
         logger.info("Distributed crawl %s: worker %s on %s", self.keys.job, self.id, self.keys.prefix)
 
     def beat(self) -> None:
-        self.server.set(self.keys.heartbeat(self.id), self.keys.job, px=int(self.ttl * 1000))
+        try:
+            self.server.set(self.keys.heartbeat(self.id), self.keys.job, px=int(self.ttl * 1000))
+        except Exception as exc:  # a Redis hiccup must not stop the heartbeat for good
+            logger.error("Could not renew this crawler's heartbeat in Redis: %s", exc)
 
     def alive(self, worker: str) -> bool:
         return bool(self.server.exists(self.keys.heartbeat(worker)))
