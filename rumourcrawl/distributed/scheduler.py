@@ -82,7 +82,7 @@ class LeasingScheduler(Scheduler):
         self._inflight = keys.inflight(self.worker.id)
         reclaimed = self.worker.reclaim_dead()
         if len(self.queue):
-            spider.log(f"Joining crawl {keys.job}: {len(self.queue)} requests queued ({reclaimed} reclaimed)")
+            logger.info("Joining crawl %s: %d requests queued (%d reclaimed)", keys.job, len(self.queue), reclaimed)
         self.worker.start()
         crawler = self.crawler
         crawler.signals.connect(self._hook_scraper, signal=signals.spider_opened)

@@ -200,7 +200,7 @@ class NewsSpider(scrapy.Spider):
         """
         settings = crawler.settings
         self.job_notes: dict[str, int] = {}
-        if not settings.getbool("RUMOURCRAWL_RESUME"):
+        if not settings.getbool("RUMOURCRAWL_RESUME") or settings.get("REDIS_URL"):  # distributed: queue in Redis
             return
         jobdir = settings.get("JOBDIR")
         if not jobdir:
