@@ -160,7 +160,9 @@ def _extra_feed(site, tmp_path) -> list[str]:
             html.replace(f"story-{i:05d}", f"extra-{i}"), encoding="utf-8"
         )
         paths.append(f"/transfers/extra-{i}.html")
-    items = "".join(f"<item><title>{p}</title><link>{{{{BASE}}}}{p}</link></item>" for p in paths)
+    # It lists two stored articles too: crawlers look them up in what the writer stored, and skip them.
+    listed = [*paths, site.articles[0], site.articles[1]]
+    items = "".join(f"<item><title>{p}</title><link>{{{{BASE}}}}{p}</link></item>" for p in listed)
     (site.root_dir / "extra.rss").write_text(
         f'<?xml version="1.0"?><rss version="2.0"><channel><title>extra</title>{items}</channel></rss>',
         encoding="utf-8",
@@ -198,3 +200,25 @@ def test_a_killed_crawler_and_a_killed_writer_lose_nothing(site, redis_server, s
     assert sum(count - 1 for count in gets.values()) <= 16
     assert _counts(db) == single_process
     assert redis_server.client().xlen("rumourcrawl:items") == 0
+
+
+def test_redis_url_alone_switches_scheduler_and_store_pipeline():
+    """Same pipeline code, other settings: only the last pipeline and the scheduler change."""
+    from rumourcrawl.cli import project_settings
+    from rumourcrawl.distributed import DistributedAddon
+
+    local = project_settings()
+    DistributedAddon().update_settings(local)  # no REDIS_URL: nothing changes
+    assert "rumourcrawl.pipelines.StorePipeline" in local.getdict("ITEM_PIPELINES")
+
+    settings = project_settings({"REDIS_URL": "redis://127.0.0.1:6379/0"})
+    DistributedAddon().update_settings(settings)
+    pipelines = settings.getdict("ITEM_PIPELINES")
+    assert sorted(pipelines, key=pipelines.get) == [
+        "rumourcrawl.pipelines.CleanPipeline",
+        "rumourcrawl.pipelines.RumourPipeline",
+        "rumourcrawl.distributed.pipeline.RedisPushPipeline",
+    ]
+    assert settings.get("SCHEDULER") == "rumourcrawl.distributed.scheduler.LeasingScheduler"
+    assert settings.get("DUPEFILTER_CLASS") == "scrapy_redis.dupefilter.RFPDupeFilter"
+    assert settings.getbool("SCHEDULER_PERSIST") and not settings.getbool("RUMOURCRAWL_RESUME")

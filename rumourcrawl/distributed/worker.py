@@ -59,18 +59,50 @@ def _text(value) -> str:
     return value.decode("utf-8") if isinstance(value, bytes) else str(value)
 
 
+class SharedState(dict):
+    """A dict the spider reads as in a local crawl, looked up in one of the writer's Redis hashes.
+
+    Nothing is loaded up front (a backfill's million stored URLs stay in Redis); each URL the
+    spider asks about is looked up once, so what the writer stored after this crawler started
+    (fetched by another crawl, say) is not fetched again either.
+    """
+
+    def __init__(self, server, key: str, decode=_text):
+        super().__init__()
+        self.server = server
+        self.key = key
+        self.decode = decode
+        self.missing: set[str] = set()
+
+    def __contains__(self, url) -> bool:
+        if dict.__contains__(self, url):
+            return True
+        if url in self.missing:
+            return False
+        raw = self.server.hget(self.key, url)
+        value = self.decode(raw) if raw is not None else None
+        if value is None:
+            if len(self.missing) < 100_000:  # a URL asked about twice in one callback, mostly
+                self.missing.add(url)
+            return False
+        self[url] = value
+        return True
+
+    def get(self, url, default=None):
+        return self[url] if url in self else default
+
+
 def load_state(server, keys: Keys, recheck: timedelta):
     """What the writer has stored, as the spider reads it from SQLite in a local crawl:
     (stored article URL → last fetched, feed URL → validators, listed URL → (outcome, checked))."""
-    stored = {_text(k): _text(v) for k, v in server.hgetall(keys.stored).items()}
-    validators = {_text(k): json.loads(v) for k, v in server.hgetall(keys.validators).items()}
     cutoff = "9999" if recheck <= timedelta(0) else (datetime.now(UTC) - recheck).replace(microsecond=0).isoformat()
-    listed = {}
-    for url, value in server.hgetall(keys.listed).items():
-        outcome, checked = json.loads(value)
-        if outcome == "stored" or checked >= cutoff:
-            listed[_text(url)] = (outcome, checked)
-    return stored, validators, listed
+
+    def listed(raw):
+        outcome, checked = json.loads(raw)
+        return (outcome, checked) if outcome == "stored" or checked >= cutoff else None
+
+    validators = {_text(k): json.loads(v) for k, v in server.hgetall(keys.validators).items()}
+    return SharedState(server, keys.stored), validators, SharedState(server, keys.listed, listed)
 
 
 class Worker:
