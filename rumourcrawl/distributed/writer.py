@@ -140,8 +140,11 @@ class Writer:
             )
             entries = response[0][1] if response else []
             if pending:
-                entries = [(i, f) for i, f in entries if f]  # deleted entries come back empty
-                if not entries:
+                gone = [i for i, f in entries if not f]  # deleted after their batch, before the acknowledgement
+                if gone:
+                    self.server.xack(self.keys.items, GROUP, *gone)
+                entries = [(i, f) for i, f in entries if f]
+                if not entries and not gone:
                     pending = False
                     continue
             if entries:
