@@ -16,7 +16,7 @@ from collections import Counter
 
 import pytest
 import sqlite_utils
-from loopback_site import RedisServer, build_site
+from loopback_site import RedisServer, build_site, free_port
 
 from conftest import REPO, run_cli, start_cli
 from rumourcrawl.snapshot_server import SnapshotServer
@@ -222,3 +222,13 @@ def test_redis_url_alone_switches_scheduler_and_store_pipeline():
     assert settings.get("SCHEDULER") == "rumourcrawl.distributed.scheduler.LeasingScheduler"
     assert settings.get("DUPEFILTER_CLASS") == "scrapy_redis.dupefilter.RFPDupeFilter"
     assert settings.getbool("SCHEDULER_PERSIST") and not settings.getbool("RUMOURCRAWL_RESUME")
+
+
+def test_an_unreachable_redis_is_refused_before_crawling(tmp_path):
+    port = free_port()  # nothing listens there
+    crawl = run_cli("crawl", "--redis", f"redis://127.0.0.1:{port}/0", "--feed", "http://127.0.0.1:9/feed")
+    drain = run_cli("drain", "--redis", f"redis://127.0.0.1:{port}/0", "--db", str(tmp_path / "r.db"))
+    for result in (crawl, drain):
+        assert result.returncode == 2
+        assert f"cannot reach Redis at redis://127.0.0.1:{port}/0" in result.stderr
+        assert "Traceback" not in result.stderr
