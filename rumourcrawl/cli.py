@@ -558,7 +558,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     drain = commands.add_parser("drain", help="store what distributed crawlers push to Redis (the one writer)")
     drain.add_argument("--redis", required=True, metavar="URL", help="the crawlers' Redis (redis://host:6379/0)")
-    drain.add_argument("--db", help=f"SQLite file (default {DEFAULT_DB})")
+    drain.add_argument("--db", help="SQLite file (Scrapy setting RUMOURCRAWL_DB; the same default as crawl)")
     drain.add_argument(
         "--until-idle",
         type=float,
