@@ -1,4 +1,4 @@
-"""Command line: rumourcrawl demo | crawl | latest | serve | extract | reextract | eval."""
+"""Command line: rumourcrawl demo | crawl | drain | latest | serve | extract | reextract | eval."""
 
 from __future__ import annotations
 
@@ -282,12 +282,17 @@ def cmd_crawl(args) -> int:
     overrides = _parse_settings(args.set)
     if args.refetch:
         overrides["RUMOURCRAWL_REFETCH"] = "True"
+    if args.redis:
+        overrides["REDIS_URL"] = args.redis
     on_terminal = sys.stderr.isatty()
     if on_terminal and not args.no_progress:
         overrides["RUMOURCRAWL_PROGRESS"] = "True"
     settings = project_settings(overrides, db=args.db)
     check_settings(settings)
     db_path = settings.get("RUMOURCRAWL_DB")
+    if settings.get("REDIS_URL"):
+        # A distributed crawler writes no database: it shares a crawl with any number of others.
+        return _crawl_distributed(args, settings, jobs, on_terminal)
     check_database(db_path)
     handler, log_where = _log_handler(args, settings, on_terminal)
     logging.root.setLevel(logging.DEBUG)  # the handler's own level filters
@@ -329,6 +334,64 @@ def cmd_crawl(args) -> int:
         elif warning:
             say(f"rumourcrawl: warning: {warning}", file=sys.stderr)
     return 1 if failed else 0
+
+
+def check_redis(url: str) -> None:
+    try:
+        import redis
+    except ImportError:
+        raise CliError("--redis needs the distributed extra: pip install 'rumourcrawl[distributed]'") from None
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=5).ping()
+    except (redis.RedisError, ValueError) as exc:
+        raise CliError(f"cannot reach Redis at {url}: {exc}") from exc
+
+
+def _crawl_distributed(args, settings, jobs, on_terminal: bool) -> int:
+    """`crawl --redis URL`: one crawler process of a shared crawl; `rumourcrawl drain` stores its pages."""
+    url = settings.get("REDIS_URL")
+    check_redis(url)
+    handler, log_where = _log_handler(args, settings, on_terminal)
+    print(
+        f"Crawling {', '.join(name for name, _ in jobs)} through {url} (pid {os.getpid()}); log: {log_where}",
+        flush=True,
+    )
+    started = time.monotonic()
+    all_stats = run_crawls(settings, jobs, log_handler=handler)
+    for (name, _kwargs), stats in zip(jobs, all_stats, strict=True):
+        pushed = stats.get("rumourcrawl/redis/pages_pushed", 0)
+        print(
+            f"{name}: {stats.get('response_received_count', 0)} pages fetched, {pushed} articles sent to the writer,"
+            f" {stats.get('rumourcrawl/skipped', 0)} pages skipped, {stats.get('rumourcrawl/errors', 0)} errors"
+        )
+    print(f"Sent to {url} ({time.monotonic() - started:.0f}s); `rumourcrawl drain` stores them")
+    failed = [name for (name, _), stats in zip(jobs, all_stats, strict=True) if _failed(stats)]
+    for name in failed:
+        print(f"rumourcrawl: {name} failed: nothing could be fetched (see {log_where})", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def cmd_drain(args) -> int:
+    """The one writer of a distributed crawl: Redis item stream → SQLite."""
+    overrides = _parse_settings(args.set)
+    overrides["REDIS_URL"] = args.redis
+    settings = project_settings(overrides, db=args.db)
+    check_redis(args.redis)
+    db_path = settings.get("RUMOURCRAWL_DB")
+    check_database(db_path)
+    logging.basicConfig(level=args.log_level, format="%(asctime)s [%(name)s] %(levelname)s: %(message)s")
+    lock = CrawlLock(db_path)
+    if not lock.acquire(wait=False):
+        raise CliError(f"another process (pid {lock.holder()}) is writing {db_path}")
+    from rumourcrawl.distributed.writer import drain
+
+    try:
+        print(f"Draining {args.redis} into {db_path} (pid {os.getpid()})", flush=True)
+        totals = drain(settings, until_idle=args.until_idle, batch=args.batch)
+    finally:
+        lock.release()
+    print(f"Stored {totals['stored']} of {totals['pages']} pages received; {totals['runs']} crawler runs recorded")
+    return 0
 
 
 def cmd_demo(args) -> int:
@@ -698,6 +761,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     crawl.add_argument("--no-progress", action="store_true", help="no live progress line on the terminal")
     crawl.add_argument(
+        "--redis",
+        metavar="URL",
+        help="crawl as one of several processes sharing a queue in Redis (redis://host:6379/0);"
+        " `rumourcrawl drain` stores the pages (Scrapy setting REDIS_URL)",
+    )
+    crawl.add_argument(
         "-s",
         "--set",
         action="append",
@@ -723,6 +792,20 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8001, help="port (default 8001; 0: any free port)")
     serve.add_argument("--open", action="store_true", help="open it in the web browser")
     serve.set_defaults(func=cmd_serve)
+
+    drain = commands.add_parser("drain", help="store what distributed crawlers push to Redis (the one writer)")
+    drain.add_argument("--redis", required=True, metavar="URL", help="the crawlers' Redis (redis://host:6379/0)")
+    drain.add_argument("--db", help=_db_help())
+    drain.add_argument(
+        "--until-idle",
+        type=float,
+        metavar="SECONDS",
+        help="exit once no crawler is running and nothing arrived for this long (default: run until stopped)",
+    )
+    drain.add_argument("--batch", type=int, default=100, help="entries per SQLite transaction (default 100)")
+    drain.add_argument("--log-level", default="INFO", type=str.upper, choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    drain.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE", help="a setting")
+    drain.set_defaults(func=cmd_drain)
 
     extract = commands.add_parser("extract", help="print one page's article and rumours as JSON")
     extract.add_argument("target", metavar="PATH_OR_URL")

@@ -19,3 +19,4 @@ class CrawledPage:
     hints: dict = field(default_factory=dict)  # what the feed/sitemap said: published, title, found_in
     article: Article | None = field(default=None, repr=False)
     is_new: bool | None = None  # set by the store: first time this article is stored?
+    signature: bytes | None = field(default=None, repr=False)  # the text's MinHash, computed once per page

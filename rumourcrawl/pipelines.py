@@ -172,7 +172,10 @@ class DedupePipeline(_StatsPipeline):
         article = page.article
         url = article.url
         text_hash = content_hash(article.text)
-        signature = store.minhash(store.shingles(article.text))
+        # Computed once: the store reuses it (in a distributed crawl the crawler computed it already).
+        if page.signature is None:
+            page.signature = store.minhash(store.shingles(article.text))
+        signature = page.signature
         if url in self.seen:
             seen_hash, seen_signature = self.seen[url]
             own_url = canonical_url(article.fetched_url or page.url) or page.url
@@ -215,7 +218,7 @@ class StorePipeline(_StatsPipeline):
         # what the crawl read.
         html = "\ufeff".encode() + decode_html(page.body, page.content_type).encode() if self.keep_html else None
         try:
-            result = store.save_article(self.db, page.article, site=page.site, html=html)
+            result = store.save_article(self.db, page.article, site=page.site, html=html, signature=page.signature)
         except Exception as exc:  # a locked or full disk: counted, and the page is fetched again next run
             logger.error("Could not store %s: %s", page.url, exc)
             self.stats.inc_value("rumourcrawl/errors")

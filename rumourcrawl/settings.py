@@ -73,6 +73,15 @@ ITEM_PIPELINES = {
     "rumourcrawl.pipelines.StorePipeline": 400,
 }
 
+# Distributed crawling (the `distributed` extra): set REDIS_URL (`rumourcrawl crawl --redis URL`, or
+# `scrapy crawl SITE -s REDIS_URL=…`) and this add-on switches the scheduler to scrapy-redis and the
+# store pipeline to a Redis stream that `rumourcrawl drain` writes into SQLite. See the README.
+REDIS_URL = ""
+RUMOURCRAWL_REDIS_PREFIX = "rumourcrawl"
+# A crawler process silent for this long is taken for dead: its requests in hand go back to the queue.
+RUMOURCRAWL_REDIS_WORKER_TTL = 30
+ADDONS = {"rumourcrawl.distributed.DistributedAddon": 0}
+
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"

@@ -662,6 +662,7 @@ def save_article(
     site: str | None = None,
     html: bytes | str | None = None,
     fetched: bool = True,
+    signature: bytes | None = None,
 ) -> SaveResult:
     """Insert or update one article and replace its rumours, in one write transaction.
 
@@ -684,7 +685,7 @@ def save_article(
     now = utc_now()
     text_hash = content_hash(article.text)
     mine = shingles(article.text)
-    signature = minhash(mine)
+    signature = signature or minhash(mine)  # given when the caller computed it already (the dedupe pipeline)
     conflict = False
     with write_transaction(db):
         existing = db.execute(_EXISTING, [article.url]).fetchone()

@@ -171,7 +171,15 @@ class NewsSpider(scrapy.Spider):
         spider.refetch = settings.getbool("RUMOURCRAWL_REFETCH") or spider.refetch_arg in ("1", "true", "yes", True)
         spider.max_articles = settings.getint("RUMOURCRAWL_MAX_ARTICLES")
         db_path = settings.get("RUMOURCRAWL_DB")
-        if not spider.refetch and Path(db_path).exists():
+        spider.distributed = None
+        if settings.get("REDIS_URL"):  # a distributed crawl: the writer's state is in Redis, not in a file here
+            from rumourcrawl.distributed.worker import Worker, load_state
+
+            worker = Worker.for_spider(spider)
+            if not spider.refetch:
+                recheck = timedelta(days=settings.getfloat("RUMOURCRAWL_RECHECK_DAYS"))
+                spider.stored, spider.validators, spider.listed = load_state(worker.server, worker.keys, recheck)
+        elif not spider.refetch and Path(db_path).exists():
             recheck = timedelta(days=settings.getfloat("RUMOURCRAWL_RECHECK_DAYS"))
             db = store.open_db(db_path)  # once, for all three reads
             try:
@@ -201,7 +209,7 @@ class NewsSpider(scrapy.Spider):
         """
         settings = crawler.settings
         self.job_notes: dict[str, int] = {}
-        if not settings.getbool("RUMOURCRAWL_RESUME"):
+        if not settings.getbool("RUMOURCRAWL_RESUME") or settings.get("REDIS_URL"):  # distributed: queue in Redis
             return
         jobdir = settings.get("JOBDIR")
         if not jobdir:
@@ -249,6 +257,10 @@ class NewsSpider(scrapy.Spider):
         Validators only after a complete run: "changed since?" must not hide articles never fetched.
         """
         outcomes = self._state("listed_outcomes")
+        if getattr(self, "distributed", None):  # the writer saves them, with the other processes' share
+            fetched, incomplete = self._state("feeds_fetched"), self._state("feeds_incomplete")
+            self.distributed.spider_finished(reason, fetched, incomplete, outcomes)
+            return
         if outcomes:
             db = store.open_db(self.settings.get("RUMOURCRAWL_DB"))
             try:
@@ -279,6 +291,8 @@ class NewsSpider(scrapy.Spider):
         """These listings were not fully stored (the pipelines call this too): no validators for them
         this run, so the next run reads them in full."""
         incomplete = self._state("feeds_incomplete")
+        if getattr(self, "distributed", None):
+            self.distributed.mark_feeds_incomplete(feeds)
         for url in feeds:
             if url not in incomplete:
                 incomplete.append(url)
