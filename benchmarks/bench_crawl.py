@@ -22,7 +22,7 @@ from pathlib import Path
 from rumourcrawl.snapshot_server import SnapshotServer
 
 ROOT = Path(__file__).resolve().parents[1]
-DEMO_NEWS = ROOT / "data" / "demo_site" / "news"
+DEMO_NEWS = ROOT / "rumourcrawl" / "data" / "demo_site" / "news"
 FAST = [
     "-s",
     "DOWNLOAD_DELAY=0",

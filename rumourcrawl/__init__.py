@@ -8,5 +8,6 @@ try:
 except PackageNotFoundError:  # running from a checkout that is not installed
     __version__ = "0.0.0"
 
-# Bundled data (gazetteers, demo site, Datasette metadata) lives beside the package in the checkout.
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+# Data the program reads at run time (gazetteers, demo site, Datasette metadata) ships inside the
+# package (package data), so a wheel installed anywhere has it too.
+DATA_DIR = Path(__file__).resolve().parent / "data"

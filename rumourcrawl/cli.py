@@ -1,4 +1,4 @@
-"""Command line: rumourcrawl demo | crawl | extract | reextract | eval | train."""
+"""Command line: rumourcrawl demo | crawl | latest | serve | extract | reextract | eval | train."""
 
 from __future__ import annotations
 
@@ -16,10 +16,16 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from rumourcrawl import DATA_DIR, __version__
+from rumourcrawl import __version__
+from rumourcrawl.paths import checkout_root, default_db, package_data
 
-DEFAULT_DB = "data/rumours.db"
-DEMO_SITE = DATA_DIR / "demo_site"
+DEMO_SITE = package_data("demo_site")
+
+
+def _db_help(what: str = "SQLite file") -> str:
+    """--db's help: the rule for the default, and what it is here and now."""
+    rule = "$RUMOURCRAWL_DB, else data/rumours.db in a checkout, else rumours.db in the per-user data folder"
+    return f"{what} (default: {rule}; here: {default_db()})".replace("%", "%%")
 
 
 class CliError(Exception):
@@ -37,8 +43,13 @@ def project_settings(overrides: dict[str, str] | None = None, db: str | None = N
     for name, value in (overrides or {}).items():
         settings.set(name, value, priority="cmdline")
     if db:
-        settings.set("RUMOURCRAWL_DB", db, priority="cmdline")
+        settings.set("RUMOURCRAWL_DB", str(Path(db).expanduser()), priority="cmdline")
     return settings
+
+
+def resolve_db(option: str | None) -> str:
+    """The database a command uses: --db PATH, else the default (see rumourcrawl/paths.py)."""
+    return str(Path(option).expanduser() if option else default_db())
 
 
 def run_crawls(settings, jobs: list[tuple[str, dict]], log_handler: logging.Handler | None = None) -> list[dict]:
@@ -78,8 +89,36 @@ def check_database(path: str | Path) -> None:
 
     try:
         store.open_db(path).close()
+    except store.SchemaTooNewError as exc:
+        raise CliError(str(exc)) from exc
     except (sqlite3.DatabaseError, OSError, RuntimeError) as exc:
         raise CliError(f"cannot use database {path}: {exc}") from exc
+
+
+def existing_database(path: str | Path) -> str:
+    """A rumourcrawl database that must already exist (to read, serve or re-extract), migrated if older.
+
+    Anything else is refused with a clear message and left untouched: a missing file (not created),
+    a file that is not SQLite or has no rumourcrawl tables, one written by a newer rumourcrawl.
+    """
+    import sqlite3
+
+    from rumourcrawl import store
+
+    path = Path(path)
+    if not path.is_file():
+        raise CliError(f"no such database: {path} (create one with `rumourcrawl demo` or `rumourcrawl crawl`)")
+    try:
+        with contextlib.closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as conn:
+            tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        raise CliError(f"{path} is not a SQLite database: {exc}") from exc
+    if "articles" not in tables:
+        raise CliError(f"{path} is not a rumourcrawl database (it has no articles table); nothing was changed")
+    if version != store.SCHEMA_VERSION:
+        check_database(path)  # refuses a newer schema untouched; migrates an older one
+    return str(path)
 
 
 # Settings whose type the spider relies on: a typo in `-s` should fail here, not inside Scrapy.
@@ -292,7 +331,7 @@ def cmd_demo(args) -> int:
     site = Path(args.site) if args.site else DEMO_SITE
     if not site.is_dir():
         raise CliError(f"demo site folder not found: {site}")
-    db = args.db or DEFAULT_DB
+    db = resolve_db(args.db)
     check_database(db)
     with SnapshotServer(site) as server:
         print(f"Serving the bundled demo site at {server.base_url}/ (loopback only)")
@@ -331,8 +370,24 @@ def cmd_demo(args) -> int:
         f"Database {db} now holds {totals['articles']} articles, {totals['rumours']} rumours"
         f" and {totals['stories']} stories."
     )
-    print(f"Open it in Datasette:\n  datasette {db} -m {_shown_path(DATA_DIR / 'metadata.yml')}")
+    db_option = "" if Path(db) == default_db() else f" --db {_shown_path(Path(db))}"
+    command = _command_name()
+    print(f"Read the newest stories here:\n  {command} latest{db_option}")
+    print(f"Browse it in Datasette (titles, facets, canned queries, an Atom feed):\n  {command} serve{db_option}")
     return 0 if summarise(stats)["articles stored"] else 1
+
+
+def _command_name() -> str:
+    """How to run rumourcrawl again from here: `rumourcrawl` when that is on PATH, else this script's path
+    (`.venv/bin/rumourcrawl` in a clone whose venv is not activated)."""
+    import shutil
+
+    script = Path(sys.argv[0])
+    if script.name == "rumourcrawl" and script.is_file():
+        on_path = shutil.which("rumourcrawl")
+        if not on_path or Path(on_path).resolve() != script.resolve():
+            return _shown_path(script)
+    return "rumourcrawl"
 
 
 def _shown_path(path: Path) -> str:
@@ -341,6 +396,165 @@ def _shown_path(path: Path) -> str:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path.resolve())
+
+
+# ---- reading: latest, serve -----------------------------------------------------------------
+
+# `latest --json` keys, from the stories table; "confidence" is null where the schema has none yet.
+LATEST_FIELDS = (
+    "id",
+    "title",
+    "subject",
+    "from_club",
+    "to_club",
+    "latest_stage",
+    "furthest_stage",
+    "first_seen",
+    "last_seen",
+    "articles",
+    "outlets",
+    "first_outlet",
+    "best_tier",
+    "confidence",
+    "fee_range",
+    "first_article",
+)
+
+
+def _since(value: str | None) -> str | None:
+    """--since: an ISO date (or date and time), kept as text to compare with the stored ISO timestamps."""
+    if value is None:
+        return None
+    from datetime import date, datetime
+
+    text = value.strip()
+    try:
+        (date.fromisoformat if len(text) == 10 else datetime.fromisoformat)(text)
+    except ValueError:
+        raise CliError(f"--since takes a date such as 2026-03-01, got {value!r}") from None
+    return text
+
+
+def latest_stories(
+    db: str, club: str | None = None, since: str | None = None, limit: int = 20
+) -> tuple[list[dict], bool]:
+    """The newest stories (by last report), to or from one club (any common name) and since a date if asked;
+    and whether the schema has a confidence column."""
+    import sqlite3
+
+    from rumourcrawl.extract.gazetteer import canonical_club
+
+    with contextlib.closing(sqlite3.connect(f"{Path(db).resolve().as_uri()}?mode=ro", uri=True)) as conn:
+        conn.row_factory = sqlite3.Row
+        columns = {row["name"] for row in conn.execute("PRAGMA table_info(stories)")}
+        selected = ", ".join(f"s.{name}" if name in columns else f"NULL AS {name}" for name in LATEST_FIELDS)
+        where, params = [], {}
+        if club:
+            where.append("(s.to_club = :club COLLATE NOCASE OR s.from_club = :club COLLATE NOCASE)")
+            params["club"] = canonical_club(club) or club.strip()
+        if since:
+            where.append("s.last_seen >= :since")
+            params["since"] = since
+        sql = (
+            f"SELECT {selected} FROM stories s"
+            + (f" WHERE {' AND '.join(where)}" if where else "")
+            + " ORDER BY s.last_seen IS NULL, s.last_seen DESC, s.id LIMIT :limit"
+        )
+        params["limit"] = limit
+        return [dict(row) for row in conn.execute(sql, params)], "confidence" in columns
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    return str(value)
+
+
+def format_table(headers: list[str], rows: list[list[str]], width: int | None = None, squeeze: int = 0) -> str:
+    """A plain-text table; when `width` is given, column `squeeze` is cut (…) to fit it."""
+    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(headers)]
+    if width:
+        spare = width - (sum(widths) + 2 * (len(widths) - 1))
+        if spare < 0:
+            widths[squeeze] = max(len(headers[squeeze]), widths[squeeze] + spare, 12)
+
+    def line(cells):
+        out = []
+        for i, cell in enumerate(cells):
+            if len(cell) > widths[i]:
+                cell = cell[: widths[i] - 1] + "…"
+            out.append(cell.rjust(widths[i]) if i in numeric else cell.ljust(widths[i]))
+        return "  ".join(out).rstrip()
+
+    numeric = {i for i, h in enumerate(headers) if h in ("outlets", "articles", "confidence", "tier")}
+    return "\n".join([line(headers), line(["-" * w for w in widths])] + [line(r) for r in rows])
+
+
+def cmd_latest(args) -> int:
+    import shutil
+
+    db = existing_database(resolve_db(args.db))
+    if args.limit < 1:
+        raise CliError("--limit takes a whole number of 1 or more")
+    stories, has_confidence = latest_stories(db, club=args.club, since=_since(args.since), limit=args.limit)
+    if args.json:
+        json.dump(stories, sys.stdout, ensure_ascii=False, indent=2)
+        print()
+        return 0
+    if not stories:
+        what = " about " + args.club if args.club else ""
+        print(f"No stories{what}" + (f" since {args.since}" if args.since else "") + f" in {db}.")
+        return 0
+    # Confidence once the schema has it; until then the best source tier (1 = most reliable).
+    rank = ("confidence", "confidence") if has_confidence else ("tier", "best_tier")
+    headers = ["last seen", "story", "from", "stage", "outlets", rank[0], "fee"]
+    rows = [
+        [
+            _cell(s["last_seen"])[:10],
+            _cell(s["title"]),
+            _cell(s["from_club"]),
+            _cell(s["latest_stage"]),
+            _cell(s["outlets"]),
+            _cell(s[rank[1]]),
+            _cell(s["fee_range"]),
+        ]
+        for s in stories
+    ]
+    width = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
+    print(format_table(headers, rows, width=width, squeeze=1))
+    return 0
+
+
+def _free_port(host: str) -> int:
+    import socket
+
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as sock:
+        sock.bind((host, 0))
+        return sock.getsockname()[1]
+
+
+def cmd_serve(args) -> int:
+    from datasette.cli import cli as datasette_cli
+    from datasette.utils import tilde_encode
+
+    db = existing_database(resolve_db(args.db))
+    port = args.port or _free_port(args.host)
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    url = f"http://{host}:{port}/{tilde_encode(Path(db).stem)}"
+    # Datasette reads a file database through read-only connections (SQLite mode=ro) and rumourcrawl
+    # adds no canned query that writes: browsing never changes the file.
+    print(f"Serving {db} read-only at {url}", flush=True)
+    print("Press Ctrl-C to stop.", flush=True)
+    argv = ["serve", db, "--host", args.host, "--port", str(port)]
+    if args.open:
+        argv.append("--open")
+    try:
+        datasette_cli.main(args=argv, prog_name="datasette", standalone_mode=False)
+    except KeyboardInterrupt:
+        pass
+    return 0
 
 
 # ---- extraction -----------------------------------------------------------------------------
@@ -393,18 +607,7 @@ def cmd_extract(args) -> int:
 def cmd_reextract(args) -> int:
     from rumourcrawl.reextract import reextract
 
-    db = args.db or DEFAULT_DB
-    if not Path(db).is_file():
-        raise CliError(f"no such database: {db}")
-    import sqlite3
-
-    try:
-        with sqlite3.connect(f"file:{Path(db).resolve()}?mode=ro", uri=True) as conn:
-            tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    except sqlite3.DatabaseError as exc:
-        raise CliError(f"{db} is not a SQLite database: {exc}") from exc
-    if "articles" not in tables:
-        raise CliError(f"{db} is not a rumourcrawl database (it has no articles table); nothing was changed")
+    db = existing_database(resolve_db(args.db))
     try:
         figures = reextract(db)
     except RuntimeError as exc:  # written by a newer rumourcrawl
@@ -429,11 +632,18 @@ def cmd_reextract(args) -> int:
 
 def cmd_eval(args) -> int:
     from rumourcrawl.evaluate import run_eval, run_honest_report
-    from rumourcrawl.extract.rumours.train import DEFAULT_DIRS
+    from rumourcrawl.extract.rumours.train import labelled_dirs
 
     if args.directory:
         return run_eval(Path(args.directory), verbose=args.verbose)
-    return run_honest_report(list(DEFAULT_DIRS), folds=args.folds)
+    # The labelled texts are not shipped in the package (their texts belong to their publishers).
+    dirs = labelled_dirs()
+    if not dirs:
+        raise CliError(
+            "name a folder of gold files: rumourcrawl eval DIR (NAME.json beside NAME.txt or NAME.html);"
+            " the labelled texts are not part of the package, they are tests/eval/ in a checkout"
+        )
+    return run_honest_report(dirs, folds=args.folds)
 
 
 def cmd_train(args) -> int:
@@ -451,7 +661,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     demo = commands.add_parser("demo", help="crawl the bundled offline demo site into a SQLite file")
-    demo.add_argument("--db", help=f"SQLite file to write (default {DEFAULT_DB})")
+    demo.add_argument("--db", help=_db_help("SQLite file to write"))
     demo.add_argument("--site", help=argparse.SUPPRESS)  # another folder to serve (tests)
     demo.add_argument(
         "--log-level",
@@ -469,7 +679,7 @@ def build_parser() -> argparse.ArgumentParser:
     crawl.add_argument("--sitemap", action="append", default=[], metavar="URL", help="a sitemap or sitemap index")
     crawl.add_argument("--section", action="append", default=[], metavar="URL", help="a section page to follow")
     crawl.add_argument("--url", action="append", default=[], metavar="URL", help="an article page")
-    crawl.add_argument("--db", help=f"SQLite file (Scrapy setting RUMOURCRAWL_DB, default {DEFAULT_DB})")
+    crawl.add_argument("--db", help=_db_help("SQLite file (Scrapy setting RUMOURCRAWL_DB)"))
     crawl.add_argument("--refetch", action="store_true", help="fetch articles that are already stored again")
     crawl.add_argument(
         "--wait", action="store_true", help="if another crawl is writing the same database, wait for it to end"
@@ -496,6 +706,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     crawl.set_defaults(func=cmd_crawl)
 
+    latest = commands.add_parser("latest", help="print the newest stories as a table (or JSON)")
+    latest.add_argument("--club", metavar="NAME", help='stories to or from this club (any common name: "Man Utd")')
+    latest.add_argument("--since", metavar="DATE", help="stories reported on or after this date (YYYY-MM-DD)")
+    latest.add_argument("--limit", type=int, default=20, metavar="N", help="at most N stories (default 20)")
+    latest.add_argument("--json", action="store_true", help="a JSON array, for scripts")
+    latest.add_argument("--db", help=_db_help())
+    latest.set_defaults(func=cmd_latest)
+
+    serve = commands.add_parser("serve", help="browse the database in Datasette (read-only)")
+    serve.add_argument("--db", help=_db_help())
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)"
+    )
+    serve.add_argument("--port", type=int, default=8001, help="port (default 8001; 0: any free port)")
+    serve.add_argument("--open", action="store_true", help="open it in the web browser")
+    serve.set_defaults(func=cmd_serve)
+
     extract = commands.add_parser("extract", help="print one page's article and rumours as JSON")
     extract.add_argument("target", metavar="PATH_OR_URL")
     extract.add_argument("--text", action="store_true", help="the file is plain text, first line the headline")
@@ -507,7 +734,7 @@ def build_parser() -> argparse.ArgumentParser:
     reextract = commands.add_parser(
         "reextract", help="rebuild articles, rumours and stories from stored HTML, without recrawling"
     )
-    reextract.add_argument("--db", help=f"SQLite file (default {DEFAULT_DB})")
+    reextract.add_argument("--db", help=_db_help())
     reextract.set_defaults(func=cmd_reextract)
 
     evaluate = commands.add_parser("eval", help="score the rumour extractor on a folder of gold files")
@@ -515,8 +742,8 @@ def build_parser() -> argparse.ArgumentParser:
         "directory",
         metavar="DIR",
         nargs="?",
-        help="score the shipped model on this folder; without it, the full report on the repository's labelled"
-        " texts: cross-validated, locked split and tuned-on figures per register, candidate recall",
+        help="score the shipped model on this folder; without it (in a checkout), the full report on the"
+        " repository's labelled texts: cross-validated, locked-split and tuned-on figures per register",
     )
     evaluate.add_argument("-v", "--verbose", action="store_true", help="per-file figures and mistakes (with DIR)")
     evaluate.add_argument("--folds", type=int, default=5, help="cross-validation folds (default 5; 1 = none)")

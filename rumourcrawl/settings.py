@@ -1,13 +1,16 @@
 """Scrapy settings: polite defaults for news sites. Override any of them with `-s NAME=VALUE`."""
 
 from rumourcrawl import __version__
+from rumourcrawl.paths import default_db
 
 BOT_NAME = "rumourcrawl"
 SPIDER_MODULES = ["rumourcrawl.spiders"]
 NEWSPIDER_MODULE = "rumourcrawl.spiders"
 
-# Where articles and rumours go (relative paths are relative to the working directory).
-RUMOURCRAWL_DB = "data/rumours.db"
+# Where articles and rumours go: the environment variable RUMOURCRAWL_DB, else data/rumours.db in a
+# checkout, else rumours.db in the per-user data folder (see rumourcrawl/paths.py). A relative path
+# given with -s is relative to the working directory. The lock, crawl.log and jobs/ go beside it.
+RUMOURCRAWL_DB = str(default_db())
 # Who to contact about this crawler; shown in the User-Agent so site owners can reach a person.
 RUMOURCRAWL_CONTACT = "https://github.com/rumourcrawl/rumourcrawl"
 # Fetch article URLs that are already stored again (normally they are skipped).

@@ -1,6 +1,6 @@
 """The SQLite database: schema, migrations and writes. The only module that writes SQL.
 
-Tables (see data/metadata.yml for what Datasette shows):
+Tables (see rumourcrawl/data/metadata.yml for what Datasette shows):
 - outlets    one row per publisher, with its domain and reliability tier
 - articles   one row per article, keyed by canonical URL; re-crawling updates it in place; a copy of
              another article (same or nearly the same text) points at it through `duplicate_of`
@@ -275,26 +275,47 @@ def _db_path(db: sqlite_utils.Database) -> str:
     return ":memory:"
 
 
+class SchemaTooNewError(RuntimeError):
+    """The database was written by a newer rumourcrawl: refused, and left exactly as it was."""
+
+
+def check_schema_version(db: sqlite_utils.Database) -> int:
+    """The file's schema version (PRAGMA user_version); SchemaTooNewError when newer than this code knows.
+
+    Reads only: call it before anything that could write (WAL mode, migrations).
+    """
+    current = db.execute("PRAGMA user_version").fetchone()[0]
+    if current > SCHEMA_VERSION:
+        raise SchemaTooNewError(
+            f"{_db_path(db)} was written by a newer rumourcrawl (schema version {current}; this"
+            f" rumourcrawl knows up to {SCHEMA_VERSION}): upgrade rumourcrawl to use it; the file was not changed"
+        )
+    return current
+
+
 def open_db(path: str | Path) -> sqlite_utils.Database:
-    """Open (creating if needed) a rumourcrawl database, migrated to the current schema."""
+    """Open (creating if needed) a rumourcrawl database, migrated to the current schema.
+
+    A database written by a newer rumourcrawl raises SchemaTooNewError before anything is written.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     db = sqlite_utils.Database(path)
+    try:
+        db.execute("PRAGMA busy_timeout = 10000")
+        check_schema_version(db)
+    except BaseException:
+        db.close()
+        raise
     # WAL lets Datasette read while a crawl writes; busy_timeout rides out the brief write locks.
     db.enable_wal()
-    db.execute("PRAGMA busy_timeout = 10000")
     migrate(db)
     db.execute("PRAGMA foreign_keys = ON")
     return db
 
 
 def migrate(db: sqlite_utils.Database) -> None:
-    current = db.execute("PRAGMA user_version").fetchone()[0]
-    if current > SCHEMA_VERSION:
-        raise RuntimeError(
-            f"{_db_path(db)} was written by a newer rumourcrawl"
-            f" (schema {current} > {SCHEMA_VERSION}); upgrade rumourcrawl"
-        )
+    current = check_schema_version(db)
     for version in range(current + 1, SCHEMA_VERSION + 1):
         with write_transaction(db):
             MIGRATIONS[version](db)

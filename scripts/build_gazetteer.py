@@ -1,7 +1,7 @@
-"""Regenerate data/gazetteers/clubs.tsv from the openfootball/clubs text files.
+"""Regenerate rumourcrawl/data/gazetteers/clubs.tsv from the openfootball/clubs text files.
 
 Usage: python scripts/build_gazetteer.py [SOURCE_DIR] [OUT_FILE]
-(defaults: /work/shared/gazetteers/openfootball-clubs, data/gazetteers/clubs.tsv)
+(defaults: /work/shared/gazetteers/openfootball-clubs, rumourcrawl/data/gazetteers/clubs.tsv)
 
 Each output row is: canonical name, country code, aliases (|-separated), venues (|-separated).
 Rows are ordered by country priority (the big European leagues first) so that, when two clubs
@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 DEFAULT_SOURCE = Path("/work/shared/gazetteers/openfootball-clubs")
-DEFAULT_OUT = Path(__file__).resolve().parents[1] / "data" / "gazetteers" / "clubs.tsv"
+DEFAULT_OUT = Path(__file__).resolve().parents[1] / "rumourcrawl" / "data" / "gazetteers" / "clubs.tsv"
 
 # Countries whose clubs win alias clashes, in this order; the rest follow alphabetically.
 COUNTRY_PRIORITY = ["eng", "es", "it", "de", "fr", "sco", "pt", "nl", "wal", "nir", "ie", "be", "tr", "br", "ar"]

@@ -18,7 +18,7 @@ from rumourcrawl.snapshot_server import SnapshotServer
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures"
-DEMO_SITE = REPO / "data" / "demo_site"
+DEMO_SITE = REPO / "rumourcrawl" / "data" / "demo_site"
 SEED_HTML = FIXTURES / "seed" / "football365-klopp-real-madrid.html"
 
 
@@ -35,9 +35,11 @@ def fixture_server():
         yield server
 
 
-def run_cli(*args: str, cwd: Path | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
-    """Run `rumourcrawl ARGS…` as a user would, returning the finished process."""
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+def run_cli(
+    *args: str, cwd: Path | None = None, timeout: float = 300, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    """Run `rumourcrawl ARGS…` as a user would, returning the finished process (`env`: extra variables)."""
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "rumourcrawl", *args],
         cwd=cwd or REPO,

@@ -78,7 +78,7 @@ def test_bad_pages_raise_extraction_error_with_reason(body, reason):
 
 
 def test_section_front_and_table_pages_are_not_articles():
-    demo = Path(__file__).resolve().parents[1] / "data" / "demo_site"
+    demo = Path(__file__).resolve().parents[1] / "rumourcrawl" / "data" / "demo_site"
     for page in ("news/index.html", "tables/premier-league.html"):
         with pytest.raises(ExtractionError) as caught:
             extract_article((demo / page).read_bytes(), f"http://127.0.0.1/{page}")

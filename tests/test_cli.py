@@ -17,7 +17,7 @@ def test_extract_seed_page_prints_one_json_object():
 
 def test_extract_page_of_an_outlet_with_no_config_drops_its_promos():
     # The Terrace Gazette has no site configuration: only the generic rules apply.
-    page = FIXTURES.parent.parent / "data" / "demo_site" / "news" / "napoli-bid-kobbie-mainoo.html"
+    page = FIXTURES.parent.parent / "rumourcrawl" / "data" / "demo_site" / "news" / "napoli-bid-kobbie-mainoo.html"
     assert "WATCH:" in page.read_text(encoding="utf-8") or "ALSO READ:" in page.read_text(encoding="utf-8")
     result = run_cli("extract", str(page), "--url", "https://terracegazette.example/football/napoli-bid-kobbie-mainoo")
     assert result.returncode == 0, result.stderr

@@ -1,5 +1,6 @@
 """The database people open in Datasette: built by real crawls, read by a real Datasette instance
-with the project's metadata (canned queries, facets, the Atom feed)."""
+given the project's metadata (canned queries, facets, the Atom feed) by rumourcrawl's plugin alone,
+whatever the file is called and with no -m flag."""
 
 import asyncio
 import shutil
@@ -16,7 +17,8 @@ from conftest import REPO, last_run_stats, run_cli
 from rumourcrawl import store
 from rumourcrawl.extract.models import Article, Rumour
 
-METADATA = yaml.safe_load((REPO / "data" / "metadata.yml").read_text(encoding="utf-8"))
+METADATA = yaml.safe_load((REPO / "rumourcrawl" / "data" / "metadata.yml").read_text(encoding="utf-8"))
+QUERIES = METADATA["databases"]["rumours"]["queries"]  # the template the plugin applies to every rumourcrawl database
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_START_DELAY=0", "-s", "RETRY_TIMES=0"]
 HAALAND = "erling-haaland-to-real-madrid"
 TG_HAALAND = "https://terracegazette.example/football/haaland-agrees-personal-terms-real-madrid"
@@ -35,10 +37,10 @@ def crawl_demo_and_copies(db, fixture_server):
 
 
 def get(db_path, *paths):
-    """GET each path from a real Datasette serving db_path with data/metadata.yml."""
+    """GET each path from a real Datasette serving db_path (metadata and canned queries from the plugin)."""
 
     async def fetch():
-        datasette = Datasette(files=[str(db_path)], metadata=METADATA)
+        datasette = Datasette(files=[str(db_path)])
         return [await datasette.client.get(path) for path in paths]
 
     responses = asyncio.run(fetch())
@@ -53,7 +55,7 @@ def rows(db_path, path):
 
 @pytest.fixture(scope="module")
 def crawled(fixture_server, tmp_path_factory):
-    db = tmp_path_factory.mktemp("db") / "rumours.db"  # "rumours", the name metadata.yml describes
+    db = tmp_path_factory.mktemp("db") / "transfers.db"  # not "rumours": the plugin serves any name
     crawl_demo_and_copies(db, fixture_server)
     return db
 
@@ -84,7 +86,7 @@ def test_haaland_story_spans_articles_and_outlets_and_a_copy_adds_no_source(craw
     assert copy["rumour_count"] == 0
     assert not list(database.query("SELECT id FROM rumours WHERE article_url = ?", [WIRE_COPY]))
     assert "Football Wire" not in {
-        r["outlet"] for r in rows(crawled, "/rumours/person_timeline.json?_shape=array&person=Haaland")
+        r["outlet"] for r in rows(crawled, "/transfers/person_timeline.json?_shape=array&person=Haaland")
     }
 
 
@@ -99,13 +101,13 @@ def test_url_variants_fold_into_one_article(crawled):
 
 def test_every_canned_query_runs_and_answers_its_question(crawled):
     database = sqlite_utils.Database(crawled)
-    queries = METADATA["databases"]["rumours"]["queries"]
+    queries = QUERIES
     params = {
         "club_links": "club=Los+Blancos",  # a nickname, looked up in the club gazetteer
         "person_timeline": "person=Haaland",
         "new_since": "since=2026-03-10",
     }
-    answers = {name: rows(crawled, f"/rumours/{name}.json?_shape=array&{params.get(name, '')}") for name in queries}
+    answers = {name: rows(crawled, f"/transfers/{name}.json?_shape=array&{params.get(name, '')}") for name in queries}
     assert all(answers.values()), [name for name, result in answers.items() if not result]
 
     latest = answers["latest_rumours"]
@@ -151,7 +153,7 @@ def test_every_canned_query_runs_and_answers_its_question(crawled):
 
 
 def test_atom_feed_of_new_stories(crawled):
-    response = get(crawled, "/rumours/new_stories_feed.atom")
+    response = get(crawled, "/transfers/new_stories_feed.atom")
     assert response.status_code == 200
     assert "xml" in response.headers["content-type"]
     ns = {"a": "http://www.w3.org/2005/Atom"}
@@ -166,33 +168,34 @@ def test_atom_feed_of_new_stories(crawled):
 
 def test_facets_and_default_sorts_from_metadata(crawled):
     database = sqlite_utils.Database(crawled)
-    result = rows(crawled, "/rumours/rumours.json?_facet=stage&_facet=outlet&_facet=to_club")
+    result = rows(crawled, "/transfers/rumours.json?_facet=stage&_facet=outlet&_facet=to_club")
     stage_facet = {f["value"]: f["count"] for f in result["facet_results"]["stage"]["results"]}
     expected = {r["stage"]: r["n"] for r in database.query("SELECT stage, count(*) AS n FROM rumours GROUP BY stage")}
     assert stage_facet == expected
     assert {f["value"] for f in result["facet_results"]["outlet"]["results"]} == {"Football365", "The Terrace Gazette"}
 
     # The stories table shows its configured facets and newest stories first without being asked.
-    stories = rows(crawled, "/rumours/stories.json")
+    stories = rows(crawled, "/transfers/stories.json")
     assert {"latest_stage", "to_club", "best_tier"} <= set(stories["facet_results"])
     last_seen = [row[stories["columns"].index("last_seen")] for row in stories["rows"]]
     assert last_seen == sorted(last_seen, reverse=True)
 
     # A facet selection narrows the table: Real Madrid's incoming stories.
-    incoming = rows(crawled, "/rumours/stories.json?_shape=array&to_club=Real+Madrid")
+    incoming = rows(crawled, "/transfers/stories.json?_shape=array&to_club=Real+Madrid")
     assert HAALAND in {r["id"] for r in incoming}
     assert all(r["to_club"] == "Real Madrid" for r in incoming)
 
 
 def test_full_text_search_on_articles_and_evidence(crawled):
-    hits = rows(crawled, "/rumours/rumours.json?_shape=array&_search=personal+terms")
+    hits = rows(crawled, "/transfers/rumours.json?_shape=array&_search=personal+terms")
     assert hits and all("personal terms" in r["evidence"].lower() for r in hits)
-    articles = rows(crawled, "/rumours/articles.json?_shape=array&_search=Baleba")
+    articles = rows(crawled, "/transfers/articles.json?_shape=array&_search=Baleba")
     assert [a["url"] for a in articles] == ["https://football365.com/news/man-utd-carlos-baleba-deal-collapses"]
 
 
 def test_evidence_is_shown_as_text_not_html(tmp_path):
-    path = tmp_path / "rumours.db"
+    """Browser-free: markup in a crawled page reaches every page and the feed escaped, never as HTML."""
+    path = tmp_path / "scraped.db"
     db = store.open_db(path)
     evidence = 'Haaland <b>agreed</b> <script>alert("x")</script> terms'
     store.save_article(
@@ -202,15 +205,73 @@ def test_evidence_is_shown_as_text_not_html(tmp_path):
             text=evidence,
             title="<i>Title</i>",
             outlet="Example",
-            rumours=[Rumour(subject="Erling Haaland", to_club="Real Madrid", evidence=evidence)],
+            published="2026-03-01T10:00:00+00:00",
+            rumours=[
+                Rumour(
+                    subject="Erling Haaland",
+                    to_club="Real Madrid",
+                    evidence=evidence,
+                    fee="<img src=x onerror=alert(1)>",
+                )
+            ],
         ),
     )
     store.refresh_stories(db)
     db.close()
-    page = get(path, "/rumours/rumours")
+    table, query, timeline, feed = get(
+        path,
+        "/scraped/rumours",
+        "/scraped/latest_rumours",
+        "/scraped/person_timeline?person=Haaland",
+        "/scraped/new_stories_feed.atom",
+    )
+    for page in (table, query, timeline):
+        assert page.status_code == 200
+        assert "&lt;b&gt;agreed&lt;/b&gt;" in page.text
+        assert "<b>agreed</b>" not in page.text and '<script>alert("x")' not in page.text
+    assert "<img src=x" not in table.text
+    assert feed.status_code == 200
+    assert "<script>" not in feed.text and "<b>" not in feed.text
+    assert feed.text.count('type="text"') >= 1
+
+
+def test_the_plugin_describes_any_rumourcrawl_database_and_leaves_others_alone(crawled, tmp_path):
+    other = tmp_path / "notes.db"
+    sqlite_utils.Database(other)["notes"].insert({"text": "mine"})
+    renamed = tmp_path / "my transfers.db"  # a name that needs encoding in URLs
+    shutil.copy(crawled, renamed)
+
+    async def fetch():
+        datasette = Datasette(files=[str(other)])
+        alone = [await datasette.client.get(p) for p in ("/-/metadata.json", "/notes.json", "/")]
+        datasette = Datasette(files=[str(renamed), str(other)])
+        both = [
+            await datasette.client.get(p)
+            for p in ("/-/metadata.json", "/my+transfers", "/my+transfers/stories.json", "/notes.json")
+        ]
+        return alone, both
+
+    (alone_meta, alone_notes, alone_home), (meta, page, stories, notes) = asyncio.run(fetch())
+    # Serving only a database without the schema: nothing of rumourcrawl's.
+    assert alone_meta.json() == {}
+    assert alone_notes.json()["queries"] == []
+    assert "Transfer rumours" not in alone_home.text
+    # Serving both: the rumourcrawl database gets titles, descriptions and queries, the other none.
+    assert set(meta.json()["databases"]) == {"my transfers"}
+    assert meta.json()["title"] == "Transfer rumours"
     assert page.status_code == 200
-    assert "&lt;b&gt;agreed&lt;/b&gt;" in page.text
-    assert "<b>agreed</b>" not in page.text and '<script>alert("x")' not in page.text
+    assert 'href="/my+transfers/stories"' in page.text and "Latest rumours" in page.text
+    assert stories.json()["human_description_en"] == "sorted by last_seen descending"
+    assert {"latest_stage", "to_club"} <= set(stories.json()["facet_results"])
+    assert notes.json()["queries"] == []
+
+
+def test_the_home_page_links_to_the_one_rumourcrawl_database(crawled):
+    home, database = get(crawled, "/", "/transfers.json")
+    assert home.status_code == 200
+    assert "<title>Transfer rumours" in home.text
+    assert 'href="/transfers/stories"' in home.text and 'href="/transfers/new_stories_feed.atom"' in home.text
+    assert {q["name"] for q in database.json()["queries"]} == set(QUERIES)
 
 
 def test_rerunning_the_crawls_changes_no_counts_and_reextract_is_idempotent(fixture_server, tmp_path):
@@ -299,7 +360,7 @@ def test_datasette_reads_while_a_crawl_writes(tmp_path, crawled):
     )
 
     async def read_until_done():
-        datasette = Datasette(files=[str(db)], metadata=METADATA)
+        datasette = Datasette(files=[str(db)])
         statuses = []
         while True:
             running = crawl.poll() is None

@@ -1,12 +1,16 @@
 """The one-command demo, then a real Datasette instance reading what it wrote."""
 
 import asyncio
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import sqlite_utils
 from datasette.app import Datasette
 
-from conftest import run_cli
+from conftest import REPO, run_cli
 
 
 def test_demo_crawls_bundled_site_and_datasette_serves_it(tmp_path):
@@ -15,7 +19,8 @@ def test_demo_crawls_bundled_site_and_datasette_serves_it(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "14 articles stored" in result.stdout
     assert "pages skipped" in result.stdout and "errors" in result.stdout
-    assert f"datasette {db} -m data/metadata.yml" in result.stdout
+    assert f"rumourcrawl serve --db {db}" in result.stdout
+    assert f"rumourcrawl latest --db {db}" in result.stdout
 
     database = sqlite_utils.Database(db)
     assert database["articles"].count == 14
@@ -44,10 +49,29 @@ def test_demo_crawls_bundled_site_and_datasette_serves_it(tmp_path):
     assert database["crawl_runs"].count == 2
 
 
-def test_demo_from_another_folder_points_at_the_bundled_metadata(tmp_path):
-    result = run_cli("demo", cwd=tmp_path)
+def test_demo_from_another_folder_uses_the_default_database_not_the_working_directory(tmp_path):
+    elsewhere = tmp_path / "football" / "transfers.db"
+    cwd = tmp_path / "somewhere"
+    cwd.mkdir()
+    result = run_cli("demo", cwd=cwd, env={"RUMOURCRAWL_DB": str(elsewhere)})
     assert result.returncode == 0, result.stderr
-    assert (tmp_path / "data" / "rumours.db").is_file()
-    hint = result.stdout.strip().splitlines()[-1].split()
-    assert hint[:2] == ["datasette", "data/rumours.db"]
-    assert Path(hint[hint.index("-m") + 1]).is_file()
+    assert elsewhere.is_file()
+    assert list(cwd.iterdir()) == []  # nothing written where it ran
+    # The default needs no --db to be found again.
+    assert result.stdout.strip().splitlines()[-1].split() == ["rumourcrawl", "serve"]
+    latest = run_cli("latest", "--json", cwd=cwd, env={"RUMOURCRAWL_DB": str(elsewhere)})
+    assert latest.returncode == 0, latest.stderr
+    assert "erling-haaland-to-real-madrid" in {story["id"] for story in json.loads(latest.stdout)}
+
+
+def test_the_default_database_is_the_checkouts_data_folder_wherever_it_runs(tmp_path):
+    env = {key: value for key, value in os.environ.items() if key != "RUMOURCRAWL_DB"}
+    where = subprocess.run(
+        [sys.executable, "-c", "from rumourcrawl.paths import default_db; print(default_db())"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert Path(where.stdout.strip()) == REPO / "data" / "rumours.db"

@@ -1,4 +1,4 @@
-"""Club and source gazetteers bundled in data/gazetteers/, loaded once per process.
+"""Club and source gazetteers bundled in rumourcrawl/data/gazetteers/, loaded once per process.
 
 Club mentions are found by token n-gram lookup in one dict (longest match first), which costs
 a handful of dict probes per capitalised token instead of a scan over thousands of aliases.
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-GAZETTEER_DIR = Path(__file__).resolve().parents[2] / "data" / "gazetteers"
+GAZETTEER_DIR = Path(__file__).resolve().parents[1] / "data" / "gazetteers"
 
 # A word; an apostrophe inside it is part of it ("O'Leary", "N'Golo"), and name keys drop it.
 WORD_RE = re.compile(r"\w+(?:['’]\w{2,})*")

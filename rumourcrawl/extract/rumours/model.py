@@ -15,7 +15,9 @@ from pathlib import Path
 
 import numpy as np
 
-MODEL_PATH = Path(__file__).resolve().parents[2] / "data" / "models" / "rumour_model.json"
+from ...paths import package_data
+
+MODEL_PATH = package_data("models", "rumour_model.json")
 
 
 @dataclass

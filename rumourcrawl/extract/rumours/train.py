@@ -24,8 +24,16 @@ from .features import candidate_features, sentence_facts
 from .labelled import LabelledText, load_labelled
 from .model import MODEL_PATH
 
-REPO_EVAL = Path(__file__).resolve().parents[3] / "tests" / "eval"
-DEFAULT_DIRS = (REPO_EVAL / "dev", REPO_EVAL / "train")
+
+def labelled_dirs() -> list[Path]:
+    """The repository's labelled folders (tests/eval/dev and train), in a checkout; [] elsewhere."""
+    from ...paths import checkout_root
+
+    root = checkout_root()
+    if root is None:
+        return []
+    return [d for d in (root / "tests" / "eval" / "dev", root / "tests" / "eval" / "train") if d.is_dir()]
+
 C_KEEP = 0.5  # inverse regularisation strengths, chosen by cross-validation on the unlocked texts
 C_STAGE = 1.0
 C_KIND = 1.0
@@ -145,7 +153,7 @@ def fit(examples: list[Example], c_keep: float = C_KEEP, c_stage: float = C_STAG
     }
 
 
-def train(directories=DEFAULT_DIRS, output: Path = MODEL_PATH, out=sys.stdout) -> dict:
+def train(directories: list[Path], output: Path = MODEL_PATH, out=sys.stdout) -> dict:
     texts = load_labelled(*directories)
     unlocked = [t for t in texts if not t.locked]
     examples = build_examples(unlocked)
@@ -166,10 +174,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("dirs", nargs="*", type=Path, help="labelled folders (default: tests/eval/dev and train)")
     parser.add_argument("--output", type=Path, default=MODEL_PATH)
     args = parser.parse_args(argv)
-    dirs = args.dirs or list(DEFAULT_DIRS)
+    dirs = args.dirs or labelled_dirs()
     missing = [d for d in dirs if not d.is_dir()]
-    if missing:
-        print(f"error: no labelled folder at {', '.join(map(str, missing))}", file=sys.stderr)
+    if not dirs or missing:
+        print(f"error: no labelled folder at {', '.join(map(str, missing)) or 'tests/eval (not a checkout)'}",
+              file=sys.stderr)
         return 2
     train(dirs, args.output)
     return 0

@@ -1,0 +1,189 @@
+"""`rumourcrawl latest` and `rumourcrawl serve` on a demo database, `eval` without a folder, and the
+schema version check: a database written by a newer rumourcrawl is refused by every command, untouched."""
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+import sqlite_utils
+
+from conftest import REPO, run_cli
+from rumourcrawl import store
+
+HAALAND = "erling-haaland-to-real-madrid"
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    db = tmp_path_factory.mktemp("latest") / "transfers.db"
+    result = run_cli("demo", "--db", str(db))
+    assert result.returncode == 0, result.stderr
+    return db
+
+
+def table_rows(stdout: str) -> tuple[list[str], list[str]]:
+    lines = stdout.rstrip("\n").splitlines()
+    assert set(lines[1].replace(" ", "")) == {"-"}, lines[:2]
+    return lines[0].split(), lines[2:]
+
+
+def test_latest_prints_the_newest_stories_as_a_table(demo_db):
+    result = run_cli("latest", "--db", str(demo_db))
+    assert result.returncode == 0, result.stderr
+    headers, rows = table_rows(result.stdout)
+    # Until the schema has a confidence column, the best source tier stands in for it.
+    assert headers == ["last", "seen", "story", "from", "stage", "outlets", "tier", "fee"]
+    database = sqlite_utils.Database(demo_db)
+    stories = database["stories"].count
+    assert len(rows) == min(stories, 20)
+    newest = next(database.query("SELECT max(last_seen) AS d FROM stories"))["d"][:10]
+    assert rows[0].startswith(newest)
+    dates = [row[:10] for row in rows]
+    assert dates == sorted(dates, reverse=True)
+
+    every = run_cli("latest", "--db", str(demo_db), "--limit", "1000")
+    haaland = next(row for row in table_rows(every.stdout)[1] if "Erling Haaland → Real Madrid" in row)
+    story = database["stories"].get(HAALAND)
+    assert re.search(
+        rf"Manchester City\s+{story['latest_stage']}\s+{story['outlets']}\s+{story['best_tier']}\b", haaland
+    )
+
+
+def test_latest_filters_by_club_under_any_name_and_by_date_and_prints_json(demo_db):
+    result = run_cli("latest", "--db", str(demo_db), "--club", "Los Blancos", "--json")
+    assert result.returncode == 0, result.stderr
+    stories = json.loads(result.stdout)
+    assert HAALAND in {s["id"] for s in stories}
+    assert all("Real Madrid" in (s["to_club"], s["from_club"]) for s in stories)
+    assert {"id", "title", "latest_stage", "outlets", "confidence", "fee_range", "last_seen"} <= set(stories[0])
+    assert all(s["confidence"] is None for s in stories)  # no such column yet: null, the key is always there
+
+    since = json.loads(run_cli("latest", "--db", str(demo_db), "--since", "2026-03-10", "--json").stdout)
+    assert since and all(s["last_seen"] >= "2026-03-10" for s in since)
+    expected = {
+        r["id"] for r in sqlite_utils.Database(demo_db).query("SELECT id FROM stories WHERE last_seen >= '2026-03-10'")
+    }
+    assert {s["id"] for s in since} == expected
+
+    nothing = run_cli("latest", "--db", str(demo_db), "--club", "Accrington Stanley")
+    assert nothing.returncode == 0 and nothing.stdout.startswith("No stories about Accrington Stanley")
+
+
+def test_latest_shows_confidence_once_the_schema_has_it(demo_db, tmp_path):
+    db = tmp_path / "scored.db"
+    shutil.copy(demo_db, db)
+    with sqlite3.connect(db) as conn:
+        conn.execute("ALTER TABLE stories ADD COLUMN confidence REAL")
+        conn.execute("UPDATE stories SET confidence = 0.875 WHERE id = ?", [HAALAND])
+    result = run_cli("latest", "--db", str(db), "--club", "Real Madrid")
+    assert result.returncode == 0, result.stderr
+    headers, rows = table_rows(result.stdout)
+    assert "confidence" in headers and "tier" not in headers
+    assert re.search(r"Erling Haaland → Real Madrid .*\s0\.88(\s|$)", next(r for r in rows if "Erling Haaland →" in r))
+    stories = json.loads(run_cli("latest", "--db", str(db), "--club", "Real Madrid", "--json").stdout)
+    assert next(s for s in stories if s["id"] == HAALAND)["confidence"] == 0.875
+
+
+def test_latest_refuses_bad_input_clearly(tmp_path, demo_db):
+    missing = run_cli("latest", "--db", str(tmp_path / "none.db"))
+    assert missing.returncode == 2 and "no such database" in missing.stderr
+    assert not (tmp_path / "none.db").exists()  # reading never creates a database
+    bad_date = run_cli("latest", "--db", str(demo_db), "--since", "last week")
+    assert bad_date.returncode == 2 and "--since takes a date" in bad_date.stderr
+    assert len(bad_date.stderr.splitlines()) == 1
+
+
+def test_serve_prints_the_url_and_serves_the_database_read_only(demo_db, tmp_path):
+    db = tmp_path / "served.db"
+    shutil.copy(demo_db, db)
+    before = hashlib.sha256(db.read_bytes()).hexdigest()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "rumourcrawl", "serve", "--db", str(db), "--port", "0"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        first = server.stdout.readline()
+        assert "read-only" in first, first + server.stderr.read() if server.poll() is not None else first
+        url = re.search(r"http://\S+", first).group(0)
+        assert url.endswith("/served")
+
+        def get(path):
+            with urllib.request.urlopen(url + path, timeout=10) as response:
+                return response.status, response.read().decode("utf-8")
+
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                status, page = get("")
+                break
+            except urllib.error.URLError:
+                assert server.poll() is None and time.monotonic() < deadline, "Datasette did not start"
+                time.sleep(0.2)
+        assert status == 200 and "Latest rumours" in page
+        status, body = get("/latest_rumours.json?_shape=array")
+        assert status == 200 and json.loads(body)
+        with pytest.raises(urllib.error.HTTPError):
+            get(".json?sql=delete+from+stories")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    assert sqlite_utils.Database(db)["stories"].count == sqlite_utils.Database(demo_db)["stories"].count
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == before
+
+
+def test_eval_without_a_folder_uses_the_checkouts_dev_set():
+    result = run_cli("eval", cwd=REPO / "tests")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("files=")
+
+
+@pytest.fixture
+def newer_db(tmp_path):
+    """A rumourcrawl database whose schema version is one ahead of this code's."""
+    path = tmp_path / "future.db"
+    db = store.open_db(path)
+    db["articles"].insert({"url": "https://example.com/a", "text": "kept", "title": "A"})
+    db.execute(f"PRAGMA user_version = {store.SCHEMA_VERSION + 1}")
+    db.conn.commit()
+    db.close()
+    return path
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["demo"],
+        ["crawl", "--url", "http://127.0.0.1:9/news/a", "-s", "RETRY_TIMES=0"],
+        ["reextract"],
+        ["latest"],
+        ["serve", "--port", "0"],
+    ],
+    ids=lambda command: command[0],
+)
+def test_a_database_from_a_newer_rumourcrawl_is_refused_and_left_untouched(newer_db, command):
+    before = hashlib.sha256(newer_db.read_bytes()).hexdigest()
+    files_before = sorted(p.name for p in newer_db.parent.iterdir())
+    result = run_cli(*command, "--db", str(newer_db), timeout=120)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert result.stderr.splitlines() == [
+        f"rumourcrawl: error: {newer_db} was written by a newer rumourcrawl (schema version"
+        f" {store.SCHEMA_VERSION + 1}; this rumourcrawl knows up to {store.SCHEMA_VERSION}): upgrade rumourcrawl"
+        " to use it; the file was not changed"
+    ]
+    assert hashlib.sha256(newer_db.read_bytes()).hexdigest() == before
+    assert sorted(p.name for p in newer_db.parent.iterdir()) == files_before  # no lock, log or jobs/
+    with sqlite3.connect(newer_db) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION + 1
