@@ -17,7 +17,7 @@ import urllib.request
 from pathlib import Path
 
 from rumourcrawl import __version__
-from rumourcrawl.paths import checkout_root, default_db, package_data
+from rumourcrawl.paths import default_db, package_data
 
 DEMO_SITE = package_data("demo_site")
 

@@ -10,7 +10,6 @@ out that way, and the strict figures with them counted as predictions.
 
 from __future__ import annotations
 
-import json
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -331,8 +330,10 @@ def print_report(report: Report, out: TextIO = sys.stdout) -> None:
     sections = []
     if report.cross_validated:
         sections.append(
-            (f"cross-validated ({report.folds}-fold by text, unlocked texts; no text scored by a model that saw it)",
-             report.cross_validated)
+            (
+                f"cross-validated ({report.folds}-fold by text, unlocked texts; no text scored by a model that saw it)",
+                report.cross_validated,
+            )
         )
     sections.append(("locked split (every 5th file per source; never trained or tuned on)", report.locked))
     sections.append(("tuned-on (the shipped model on its own training texts: not evidence)", report.tuned_on))
@@ -361,8 +362,10 @@ def run_honest_report(directories: list[Path], folds: int = 5, out: TextIO = sys
 
         with_cv = folds > 1
     except ImportError:
-        print("note: cross-validation retrains the model and needs scikit-learn: pip install 'rumourcrawl[train]'",
-              file=out)
+        print(
+            "note: cross-validation retrains the model and needs scikit-learn: pip install 'rumourcrawl[train]'",
+            file=out,
+        )
         with_cv = False
     print_report(honest_report(directories, folds=folds, with_cv=with_cv), out)
     return 0

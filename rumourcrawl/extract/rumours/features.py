@@ -223,8 +223,15 @@ def _pair_features(reading: Reading, candidate: Candidate, f: dict[str, float]) 
                 f["club_in_quote"] = 1.0
             if club.alias_type == "anaphor":
                 f["club_anaphor"] = 1.0
-            for relation in ("club_to_before", "club_from_before", "club_buyer_verb_after", "club_seller_verb_after",
-                             "club_owns_person", "club_former_before", "club_buyer_noun_before"):
+            for relation in (
+                "club_to_before",
+                "club_from_before",
+                "club_buyer_verb_after",
+                "club_seller_verb_after",
+                "club_owns_person",
+                "club_former_before",
+                "club_buyer_noun_before",
+            ):
                 if relation in f:
                     for cue in facts_of(reading, index):
                         f[f"x:{relation}&{cue}"] = 1.0
@@ -245,7 +252,26 @@ def _pair_features(reading: Reading, candidate: Candidate, f: dict[str, float]) 
             else:
                 f["club_first"] = 1.0
                 between = text[club.end : mention.start]
-            gap = WORD_RE.findall(between.casefold())
+            lowered_between = between.casefold()
+            for stage, pattern in COMPILED_STAGE_CUES:
+                if pattern.search(lowered_between):
+                    f["between_cue:" + stage] = 1.0
+            window = lowered_before[-40:] + " " + after[:40].casefold()
+            for stage, pattern in COMPILED_STAGE_CUES:
+                if pattern.search(window):
+                    f["club_window_cue:" + stage] = 1.0
+            others = {id(m.person) for m in info.mentions}
+            f["people_in_sentence=" + _bucket(len(others), (1, 2, 4))] = 1.0
+            f["clubs_in_sentence=" + _bucket(len({c.canonical for c in info.clubs}), (1, 2, 4))] = 1.0
+            nearest_club = min(info.clubs, key=lambda c: abs(c.start - mention.start))
+            if nearest_club.canonical == candidate.to_club:
+                f["nearest_club"] = 1.0
+            nearest_person = min(info.mentions, key=lambda m: abs(m.start - club.start))
+            if nearest_person.person is person:
+                f["nearest_person"] = 1.0
+            if info.mentions[0].person is person:
+                f["first_person_in_sentence"] = 1.0
+            gap = WORD_RE.findall(lowered_between)
             f["gap=" + _bucket(len(gap), (0, 2, 5, 10, 20))] = 1.0
             if len(gap) <= MAX_BETWEEN_WORDS:
                 for word in gap:

@@ -43,7 +43,9 @@ def load_labelled(*directories: Path | str) -> list[LabelledText]:
     texts: list[LabelledText] = []
     for directory in directories:
         for gold_path in sorted(Path(directory).glob("*.json")):
-            article = next((p for p in (gold_path.with_suffix(".txt"), gold_path.with_suffix(".html")) if p.exists()), None)
+            article = next(
+                (p for p in (gold_path.with_suffix(".txt"), gold_path.with_suffix(".html")) if p.exists()), None
+            )
             if article is None:
                 continue
             gold = json.loads(gold_path.read_text(encoding="utf-8"))

@@ -33,6 +33,13 @@ def decide_rows(
         stage = stages[int(scores.stage[i].argmax())]
         kind = kinds[int(scores.kind[i].argmax())]
         rows.append(_row(reading, candidate, stage, kind, round(p, 3), outlet_tier))
+        if stage != "denied":
+            # GUIDE.md: a later denial in the same article is its own row, its source the denier.
+            denial = next((c for c in candidate.rule_claims if c.stage == "denied" and not c.historical), None)
+            if denial is not None:
+                row = _row(reading, candidate, "denied", kind, round(p, 3), outlet_tier, claim=denial)
+                if (row.source, row.evidence) != (rows[-1].source, rows[-1].evidence):
+                    rows.append(row)
     return rows
 
 
@@ -46,15 +53,21 @@ def _rule_claim(candidate: Candidate, stage: str) -> Claim | None:
     if not live:
         return None
     same = [c for c in live if c.stage == stage]
-    return (same or live)[0]
+    return (same or [c for c in live if c.stage != "denied"] or live)[0]
 
 
 def _row(
-    reading: Reading, candidate: Candidate, stage: str, kind: str, confidence: float, outlet_tier: int | None
+    reading: Reading,
+    candidate: Candidate,
+    stage: str,
+    kind: str,
+    confidence: float,
+    outlet_tier: int | None,
+    claim: Claim | None = None,
 ) -> Rumour:
     person = candidate.person
     infos = reading.analyser.infos
-    claim = _rule_claim(candidate, stage)
+    claim = claim or _rule_claim(candidate, stage)
     if claim is not None:
         evidence, source, tier, fee = claim.evidence, claim.source, claim.source_tier, claim.fee
         from_club = claim.from_club
