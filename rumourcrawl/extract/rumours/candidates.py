@@ -89,6 +89,7 @@ class Reading:
     candidates: list[Candidate]
     headline_sentences: int  # how many leading sentences are the headline (or a post's first line)
     facts: list[dict[str, float]] = field(default_factory=list)  # per sentence, filled by features.sentence_facts
+    person_facts: dict[int, dict[str, float]] = field(default_factory=dict)  # cache of features._person_facts
     _person_ranks: dict[int, int] | None = None
     _club_ranks: dict[str, int] | None = None
 
@@ -162,8 +163,9 @@ def read_text(
         people = list({id(m.person): m.person for m in info.mentions}.values())
         clubs = sentence_clubs[index]
         if not people:
-            # "The Brazilian could now be heading to Al Ettifaq": the last person named is the one meant.
-            for person in last_people:
+            # "The Brazilian could now be heading to Al Ettifaq": the subject of the last sentence that
+            # named someone is the one meant (not whoever that sentence named last).
+            for person in last_people[:1]:
                 for club in clubs:
                     candidate(person, club).near_sentences.append(index)
             continue

@@ -27,6 +27,7 @@ from .rules import (
     HISTORICAL_CUES,
     LOAN_RE,
     MATCH_CONTEXT_BEFORE_RE,
+    REPLACED_BEFORE_RE,
     PAST_SEASON_RE,
     PAST_YEAR_RE,
     SELLER_VERB_AFTER_RE,
@@ -115,6 +116,8 @@ def candidate_features(reading: Reading, candidate: Candidate, facts: list[dict[
         f["speaker"] = 1.0
         if person.speech_mentions >= person.mentions:
             f["only_speaker"] = 1.0
+    replaced = _person_facts(reading, person)
+    f.update(replaced)
     if analyser.gazetteer.source(person.name) is not None:
         f["journalist"] = 1.0
     if analyser.gazetteer.canonical_club(person.name) is not None:
@@ -187,6 +190,36 @@ def candidate_features(reading: Reading, candidate: Candidate, facts: list[dict[
     if f["short_text"]:
         # Posts and articles word claims differently: a second weight for each feature in short texts.
         f.update({"S|" + name: value for name, value in f.items() if not name.startswith(("w:", "sw:"))})
+    return f
+
+
+TAKE_OVER_FROM_RE = re.compile(r"\b(?:take|took|taking|takes) over from\s+$|\bin place of\s+$|\bsacked\s+$")
+OWNER_NOUN_RE = re.compile(
+    r"\b(?:president|chairman|owner|director|chief executive|ceo|pundit|journalist|reporter|agent|presenter|"
+    r"columnist|correspondent|spokesman|spokesperson)\b[\s,]*$"
+)
+
+
+def _person_facts(reading: Reading, person) -> dict[str, float]:
+    """How the text names the person: as the one being replaced, as an official or pundit, as a quoted speaker."""
+    cache = reading.person_facts
+    if id(person) in cache:
+        return cache[id(person)]
+    f: dict[str, float] = {}
+    for info in reading.analyser.infos:
+        text = info.sentence.text
+        for mention in info.mentions:
+            if mention.person is not person:
+                continue
+            before = text[max(0, mention.start - 40) : mention.start]
+            lowered = before.casefold()
+            if REPLACED_BEFORE_RE.search(lowered) or TAKE_OVER_FROM_RE.search(lowered):
+                f["person_replaced"] = 1.0
+            if OWNER_NOUN_RE.search(lowered):
+                f["person_official_noun"] = 1.0
+            if info.sentence.in_quote(mention.start):
+                f["person_quoted_mention"] = 1.0
+    cache[id(person)] = f
     return f
 
 
