@@ -5,12 +5,16 @@
   Atom feed), whatever its file is called and with no `-m` flag: Datasette's `get_metadata` and
   `canned_queries` hooks. A database without those tables is left alone.
 - SQL gets `club_name()`, the project's club gazetteer, so canned queries accept the names people
-  type ("Man Utd", "Spurs").
+  type ("Man Utd", "Spurs"), and `min_confidence()`, the threshold below which the canned queries hide
+  rows (plugin setting `min_confidence`, e.g. `-s plugins.rumourcrawl.min_confidence 0.3`, else the
+  environment variable RUMOURCRAWL_MIN_CONFIDENCE, else 0.5). Nothing is deleted: the tables show every
+  row with its confidence, and the `below_threshold` query lists what the others hide.
 """
 
 from __future__ import annotations
 
 import copy
+import os
 import sqlite3
 import time
 from functools import lru_cache
@@ -38,9 +42,26 @@ def club_name(name: str | None) -> str | None:
     return canonical_club(name) or name.strip()
 
 
+DEFAULT_MIN_CONFIDENCE = 0.5
+MIN_CONFIDENCE_ENV = "RUMOURCRAWL_MIN_CONFIDENCE"
+
+
+def min_confidence_setting(datasette=None) -> float:
+    """The confidence below which the default views hide rows: plugin setting, environment, default."""
+    config = (datasette.plugin_config("rumourcrawl") if datasette is not None else None) or {}
+    raw = config.get("min_confidence", os.environ.get(MIN_CONFIDENCE_ENV, DEFAULT_MIN_CONFIDENCE))
+    try:
+        value = float(raw)
+    except (TypeError, ValueError):
+        return DEFAULT_MIN_CONFIDENCE
+    return min(max(value, 0.0), 1.0)
+
+
 @hookimpl
-def prepare_connection(conn):
+def prepare_connection(conn, datasette):
     conn.create_function("club_name", 1, club_name, deterministic=True)
+    threshold = min_confidence_setting(datasette)
+    conn.create_function("min_confidence", 0, lambda: threshold, deterministic=True)
 
 
 @lru_cache(maxsize=1)

@@ -10,15 +10,16 @@ out that way, and the strict figures with them counted as predictions.
 
 from __future__ import annotations
 
-import json
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
+from rumourcrawl.extract.article import extract_article, split_plain_text
 from rumourcrawl.extract.gazetteer import load_gazetteer, name_key
 from rumourcrawl.extract.models import Rumour
-from rumourcrawl.extract.rumours import extract_rumours
+from rumourcrawl.extract.rumours import RumourModel, extract_rumours
+from rumourcrawl.extract.rumours.labelled import LabelledText, load_labelled
 
 
 @dataclass
@@ -143,38 +144,48 @@ def score_file(name: str, predicted: list[Rumour], gold: list[dict], strict: boo
 
 
 def _read_article(path: Path) -> tuple[str, str | None, str | None, str | None]:
-    """(text, title, published, outlet) for a .txt or .html dev file."""
+    """(text, title, published, outlet) for a .txt or .html labelled file, read as `rumourcrawl extract` reads it."""
     raw = path.read_bytes().decode("utf-8", errors="replace")
     if path.suffix == ".txt":
-        title, _, body = raw.partition("\n")
-        return body, title.strip() or None, None, None
-    try:
-        from rumourcrawl.extract.article import extract_article
-    except ImportError:  # TODO: drop once rumourcrawl.extract.article lands everywhere
-        extract_article = None
-    if extract_article is not None:
-        article = extract_article(raw, url=None)
-        return article.text or "", article.title, article.published, article.outlet
-    import trafilatura
+        title, body = split_plain_text(raw)
+        return body, title, None, None
+    article = extract_article(raw, url=None, with_rumours=False)
+    return article.text or "", article.title, article.published, article.outlet
 
-    return trafilatura.extract(raw) or "", None, None, None
+
+def _predict(text: LabelledText, model: RumourModel | None = None) -> list[Rumour]:
+    body, title, published, outlet = _read_article(text.path)
+    return extract_rumours(body, title=title, published=published, outlet=outlet, model=model)
+
+
+def evaluate_texts(texts: list[LabelledText], model: RumourModel | None = None) -> EvalResult:
+    files, strict_files = [], []
+    for text in texts:
+        predicted = _predict(text, model)
+        files.append(score_file(text.name, predicted, text.gold))
+        strict_files.append(score_file(text.name, predicted, text.gold, strict=True))
+    return EvalResult(files, strict=EvalResult(strict_files))
 
 
 def evaluate_directory(directory: Path) -> EvalResult:
-    files = []
-    strict_files = []
-    for gold_path in sorted(directory.glob("*.json")):
-        article_path = next(
-            (p for p in (gold_path.with_suffix(".txt"), gold_path.with_suffix(".html")) if p.exists()), None
-        )
-        if article_path is None:
-            continue
-        gold = json.loads(gold_path.read_text(encoding="utf-8"))
-        text, title, published, outlet = _read_article(article_path)
-        predicted = extract_rumours(text, title=title, published=published, outlet=outlet)
-        files.append(score_file(gold_path.stem, predicted, gold.get("rumours", [])))
-        strict_files.append(score_file(gold_path.stem, predicted, gold.get("rumours", []), strict=True))
-    return EvalResult(files, strict=EvalResult(strict_files))
+    return evaluate_texts(load_labelled(directory))
+
+
+def candidate_recall(texts: list[LabelledText]) -> tuple[int, int]:
+    """(gold rows some candidate could become, live gold rows): the ceiling of the model."""
+    from rumourcrawl.extract.rumours.candidates import person_key, read_text
+
+    found = total = 0
+    for text in texts:
+        body, title, published, outlet = _read_article(text.path)
+        reading = read_text(body, title=title, published=published, outlet=outlet)
+        keys = {(person_key(c.person), canonical_club_key(c.to_club)) for c in reading.candidates}
+        for row in text.gold:
+            if row.get("historical"):
+                continue
+            total += 1
+            found += _row_key(row.get("subject"), row.get("to_club")) in keys
+    return found, total
 
 
 def _describe(row: Rumour | dict) -> str:
@@ -222,6 +233,8 @@ def run_eval(directory: str | Path, verbose: bool = False, out: TextIO = sys.std
         file=out,
     )
     print(f"excluded from scoring: {result.excluded_historical} predictions flagged historical=True", file=out)
+    found, total = candidate_recall(load_labelled(path))
+    print(f"candidate recall: {found}/{total} = {found / total if total else 0:.3f}", file=out)
     strict = result.strict
     if strict is not None:
         print(
@@ -230,4 +243,129 @@ def run_eval(directory: str | Path, verbose: bool = False, out: TextIO = sys.std
             f"f1={strict.f1:.3f} stage_accuracy={strict.stage_accuracy:.3f}",
             file=out,
         )
+    return 0
+
+
+# ---- the honest report: cross-validation, the locked split and the tuned-on figure -------------
+
+REGISTER_ORDER = ("articles", "posts", "bbc")
+
+
+@dataclass
+class Report:
+    """Scores per register for each way of measuring."""
+
+    cross_validated: dict[str, EvalResult] = field(default_factory=dict)
+    locked: dict[str, EvalResult] = field(default_factory=dict)
+    tuned_on: dict[str, EvalResult] = field(default_factory=dict)
+    candidates: dict[str, tuple[int, int]] = field(default_factory=dict)
+    calibration: list[tuple[float, float, int, int]] = field(default_factory=list)  # (low, high, right, rows)
+    folds: int = 0
+
+
+def _by_register(scores: list[tuple[LabelledText, FileScore]]) -> dict[str, EvalResult]:
+    grouped: dict[str, list[FileScore]] = {}
+    for text, score in scores:
+        grouped.setdefault(text.register, []).append(score)
+    result = {reg: EvalResult(grouped[reg]) for reg in REGISTER_ORDER if reg in grouped}
+    result["all"] = EvalResult([score for _, score in scores])
+    return result
+
+
+def _calibration(rows: list[tuple[Rumour, bool]]) -> list[tuple[float, float, int, int]]:
+    bins = [(0.0, 0.5), (0.5, 0.7), (0.7, 0.9), (0.9, 1.01)]
+    out = []
+    for low, high in bins:
+        inside = [right for rumour, right in rows if rumour.confidence is not None and low <= rumour.confidence < high]
+        out.append((low, min(high, 1.0), sum(inside), len(inside)))
+    return out
+
+
+def _rows_marked(predicted: list[Rumour], score: FileScore) -> list[tuple[Rumour, bool]]:
+    wrong = {id(r) for r in score.spurious}
+    return [(r, id(r) not in wrong) for r in predicted if not r.historical]
+
+
+def honest_report(directories: list[Path], folds: int = 5, with_cv: bool = True) -> Report:
+    """Cross-validated figures on the unlocked texts (each text scored by a model that never saw it),
+    the shipped model on the locked split, and the shipped model on the texts it was trained on."""
+    texts = load_labelled(*directories)
+    unlocked = [t for t in texts if not t.locked]
+    locked = [t for t in texts if t.locked]
+    report = Report(folds=folds if with_cv else 0)
+    for register in REGISTER_ORDER:
+        group = [t for t in texts if t.register == register]
+        if group:
+            report.candidates[register] = candidate_recall(group)
+    if with_cv:
+        from rumourcrawl.extract.rumours.train import build_examples, fit
+
+        examples = build_examples(unlocked)
+        scored: list[tuple[LabelledText, FileScore]] = []
+        marked: list[tuple[Rumour, bool]] = []
+        for fold in range(folds):
+            held = [t for i, t in enumerate(unlocked) if i % folds == fold]
+            model = RumourModel(fit([e for i, e in enumerate(examples) if i % folds != fold]))
+            for text in held:
+                predicted = _predict(text, model)
+                score = score_file(text.name, predicted, text.gold)
+                scored.append((text, score))
+                marked.extend(_rows_marked(predicted, score))
+        report.cross_validated = _by_register(scored)
+        report.calibration = _calibration(marked)
+    report.locked = _by_register([(t, score_file(t.name, _predict(t), t.gold)) for t in locked])
+    report.tuned_on = _by_register([(t, score_file(t.name, _predict(t), t.gold)) for t in unlocked])
+    return report
+
+
+def print_report(report: Report, out: TextIO = sys.stdout) -> None:
+    def line(label: str, result: EvalResult) -> None:
+        gold = result.true_positives + result.false_negatives
+        print(
+            f"  {label:<9} {len(result.files):>5} {gold:>5}  {result.precision:.3f}  {result.recall:.3f}  "
+            f"{result.f1:.3f}  {result.stage_accuracy:.3f}",
+            file=out,
+        )
+
+    sections = []
+    if report.cross_validated:
+        sections.append(
+            (
+                f"cross-validated ({report.folds}-fold by text, unlocked texts; no text scored by a model that saw it)",
+                report.cross_validated,
+            )
+        )
+    sections.append(("locked split (every 5th file per source; never trained or tuned on)", report.locked))
+    sections.append(("tuned-on (the shipped model on its own training texts: not evidence)", report.tuned_on))
+    for title, results in sections:
+        print(title, file=out)
+        print("  register  texts  gold  prec   recall f1     stage", file=out)
+        for register, result in results.items():
+            line(register, result)
+    print("candidate recall (gold rows some candidate could become; the model's ceiling)", file=out)
+    for register, (found, total) in report.candidates.items():
+        print(f"  {register:<9} {found}/{total} = {found / total if total else 0:.3f}", file=out)
+    if report.calibration:
+        print("confidence vs correctness (cross-validated rows)", file=out)
+        for low, high, right, rows in report.calibration:
+            share = f"{right / rows:.3f}" if rows else "-"
+            print(f"  {low:.1f}-{high:.1f}: {right}/{rows} right = {share}", file=out)
+
+
+def run_honest_report(directories: list[Path], folds: int = 5, out: TextIO = sys.stdout) -> int:
+    missing = [d for d in directories if not d.is_dir()]
+    if missing:
+        print(f"error: no labelled folder at {', '.join(map(str, missing))}", file=out)
+        return 2
+    try:
+        import sklearn  # noqa: F401
+
+        with_cv = folds > 1
+    except ImportError:
+        print(
+            "note: cross-validation retrains the model and needs scikit-learn: pip install 'rumourcrawl[train]'",
+            file=out,
+        )
+        with_cv = False
+    print_report(honest_report(directories, folds=folds, with_cv=with_cv), out)
     return 0

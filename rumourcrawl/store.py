@@ -38,7 +38,7 @@ from rumourcrawl.extract.urls import canonical_url
 STAGE_RANK = {stage: rank for rank, stage in enumerate(STAGES)}
 
 # Bump when a migration is added to MIGRATIONS; PRAGMA user_version records what a file has.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 ARTICLE_COLUMNS = {
     "url": str,
@@ -227,7 +227,15 @@ def _migrate_3(db: sqlite_utils.Database) -> None:
     db["listed_urls"].create(LISTED_URL_COLUMNS, pk="url", if_not_exists=True)
 
 
-MIGRATIONS = {1: _migrate_1, 2: _migrate_2, 3: _migrate_3}
+def _migrate_4(db: sqlite_utils.Database) -> None:
+    """Stories carry the highest confidence among their rows (the rumour model's probability)."""
+    if "confidence" not in db["stories"].columns_dict:
+        db["stories"].add_column("confidence", float)
+    db["stories"].create_index(["confidence"], if_not_exists=True)
+    db["rumours"].create_index(["confidence"], if_not_exists=True)
+
+
+MIGRATIONS = {1: _migrate_1, 2: _migrate_2, 3: _migrate_3, 4: _migrate_4}
 
 
 @contextmanager
@@ -872,6 +880,7 @@ def _story(story_id: str, rows: list[dict]) -> dict:
         "outlets": len({r["outlet_name"] for r in rows}),
         "rumours": len(rows),
         "best_tier": min(tiers) if tiers else None,
+        "confidence": max((r["confidence"] for r in rows if r["confidence"] is not None), default=None),
         "fee_min": min(fees) if fees else None,
         "fee_max": max(fees) if fees else None,
         "fee_currency": currency if fees else None,
@@ -896,7 +905,7 @@ def refresh_stories(db: sqlite_utils.Database) -> dict[str, int]:
         for cols, values in _query(
             db,
             """SELECT r.id, r.subject, r.subject_role, r.from_club, r.to_club, r.kind, r.stage, r.fee_amount,
-                      r.fee_currency, r.source_tier, r.position, r.article_url,
+                      r.fee_currency, r.source_tier, r.position, r.article_url, r.confidence,
                       coalesce(r.published, a.published, a.first_fetched) AS "when", a.first_fetched,
                       coalesce(a.outlet, o.domain, a.url) AS outlet_name
                FROM rumours r JOIN articles a ON a.url = r.article_url

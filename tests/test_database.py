@@ -108,7 +108,8 @@ def test_every_canned_query_runs_and_answers_its_question(crawled):
         "new_since": "since=2026-03-10",
     }
     answers = {name: rows(crawled, f"/transfers/{name}.json?_shape=array&{params.get(name, '')}") for name in queries}
-    assert all(answers.values()), [name for name, result in answers.items() if not result]
+    # below_threshold may be empty: it lists only what the model is unsure of.
+    assert all(v for k, v in answers.items() if k != "below_threshold"), [n for n, r in answers.items() if not r]
 
     latest = answers["latest_rumours"]
     newest = next(database.query("SELECT max(published) AS p FROM rumours"))["p"]
@@ -126,7 +127,9 @@ def test_every_canned_query_runs_and_answers_its_question(crawled):
     confirmed = answers["confirmed_stories"]
     assert HAALAND in {r["story"] for r in confirmed}
     assert all(r["outlets"] >= 2 for r in confirmed)
-    expected_confirmed = {r["id"] for r in database.query("SELECT id FROM stories WHERE outlets >= 2")}
+    expected_confirmed = {
+        r["id"] for r in database.query("SELECT id FROM stories WHERE outlets >= 2 AND confidence >= 0.5")
+    }
     assert {r["story"] for r in confirmed} == expected_confirmed
 
     since = {r["story"]: r for r in answers["new_since"]}
@@ -140,6 +143,7 @@ def test_every_canned_query_runs_and_answers_its_question(crawled):
         database.query(
             "SELECT count(*) AS n FROM rumours r JOIN articles a ON a.url = r.article_url"
             " WHERE a.duplicate_of IS NULL AND r.to_club IS NOT NULL AND r.published IS NOT NULL"
+            " AND coalesce(r.confidence, 1) >= 0.5"  # the default min_confidence
         )
     )["n"]
     assert sum(r["rumours"] for r in weekly) == counted
@@ -159,7 +163,9 @@ def test_atom_feed_of_new_stories(crawled):
     ns = {"a": "http://www.w3.org/2005/Atom"}
     feed = ET.fromstring(response.text)
     entries = feed.findall("a:entry", ns)
-    stories = sqlite_utils.Database(crawled)["stories"].count
+    stories = sqlite_utils.Database(crawled).execute(
+        "SELECT count(*) FROM stories WHERE confidence >= 0.5"  # the default min_confidence
+    ).fetchone()[0]
     assert len(entries) == min(stories, 50)
     by_id = {e.find("a:id", ns).text.removeprefix("urn:rumourcrawl:story:"): e for e in entries}
     assert by_id[HAALAND].find("a:title", ns).text.startswith("Erling Haaland → Real Madrid")
@@ -380,3 +386,36 @@ def test_datasette_reads_while_a_crawl_writes(tmp_path, crawled):
     assert crawl.returncode == 0, stderr
     assert "locked" not in stderr
     assert all(status == 200 and not locked for _, status, locked in statuses), statuses
+
+
+def test_default_views_hide_low_confidence_rows_and_a_setting_moves_the_threshold(crawled, tmp_path):
+    db_path = tmp_path / "confidence.db"
+    shutil.copy(crawled, db_path)
+    db = sqlite_utils.Database(db_path)
+    ids = [row["id"] for row in db.query("SELECT id FROM rumours ORDER BY id")]
+    assert len(ids) >= 4
+    low = ids[0]
+    db.execute("UPDATE rumours SET confidence = 0.2 WHERE id = ?", [low])
+    db.conn.commit()
+    evidence = db.execute("SELECT evidence FROM rumours WHERE id = ?", [low]).fetchone()[0]
+    shown = rows(db_path, "/confidence/latest_rumours.json?_shape=objects")["rows"]
+    assert evidence not in [r["evidence"] for r in shown]
+    hidden = rows(db_path, "/confidence/below_threshold.json?_shape=objects")["rows"]
+    assert evidence in [r["evidence"] for r in hidden]
+    assert all(r["confidence"] < 0.5 and r["threshold"] == 0.5 for r in hidden)
+    # Nothing is deleted: the table still has the row.
+    assert rows(db_path, f"/confidence/rumours/{low}.json?_shape=objects")["rows"]
+
+    async def with_threshold():
+        datasette = Datasette(files=[str(db_path)], metadata={"plugins": {"rumourcrawl": {"min_confidence": 0.1}}})
+        return await datasette.client.get("/confidence/latest_rumours.json?_shape=objects")
+
+    lowered = asyncio.run(with_threshold())
+    assert evidence in [r["evidence"] for r in lowered.json()["rows"]]
+
+
+def test_stories_carry_the_highest_confidence_of_their_rows(crawled):
+    db = sqlite_utils.Database(crawled)
+    for story_id, confidence in db.execute("SELECT id, confidence FROM stories").fetchall():
+        best = db.execute("SELECT max(confidence) FROM rumours WHERE story_id = ?", [story_id]).fetchone()[0]
+        assert confidence == best

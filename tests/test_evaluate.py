@@ -2,9 +2,12 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
+from pathlib import Path
 
-from rumourcrawl.evaluate import run_eval, score_file
+from rumourcrawl.evaluate import run_eval, run_honest_report, score_file
 from rumourcrawl.extract.models import Rumour
+from rumourcrawl.extract.rumours.labelled import load_labelled
 
 
 def _gold(subject, to_club, stage="interest", historical=False):
@@ -67,3 +70,29 @@ def test_run_eval_reports_excluded_and_strict_figures(tmp_path):
     text = out.getvalue()
     assert "excluded from scoring: 0 predictions flagged historical=True" in text
     assert "strict (flagged rows counted):" in text
+
+
+def test_honest_report_has_cross_validated_locked_and_tuned_on_figures(tmp_path):
+    # Ten real posts: two folds, two of them locked (every fifth by sorted name).
+    source = Path(__file__).parent / "eval" / "train"
+    for name in [f"mp{i:03d}" for i in range(10)]:
+        for suffix in (".txt", ".json"):
+            shutil.copy(source / (name + suffix), tmp_path / (name + suffix))
+    out = io.StringIO()
+    assert run_honest_report([tmp_path], folds=2, out=out) == 0
+    text = out.getvalue()
+    sections = [line for line in text.splitlines() if not line.startswith(" ")]
+    assert sections[0].startswith("cross-validated (2-fold")
+    assert sections[1].startswith("locked split")
+    assert sections[2].startswith("tuned-on")
+    assert "  posts         8" in text  # 8 unlocked posts cross-validated
+    assert "  posts         2" in text  # 2 locked
+    assert "candidate recall" in text and "confidence vs correctness" in text
+
+
+def test_locked_split_is_every_fifth_file_of_each_source(tmp_path):
+    for name in ["news001", "news002", "news003", "news004", "news005", "mp001", "mp002", "mp003", "mp004", "mp005"]:
+        (tmp_path / f"{name}.txt").write_text("Headline\nBody.\n", encoding="utf-8")
+        (tmp_path / f"{name}.json").write_text('{"rumours": []}', encoding="utf-8")
+    locked = sorted(t.name for t in load_labelled(tmp_path) if t.locked)
+    assert locked == ["mp005", "news005"]

@@ -1,4 +1,4 @@
-"""Behaviour of the rumour extractor on the seed article and on invented examples."""
+"""The rumour engine (candidates → features → model → rows) on the seed article and on real labelled text."""
 
 from __future__ import annotations
 
@@ -6,8 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from rumourcrawl.evaluate import _read_article, evaluate_directory
+from rumourcrawl.evaluate import _predict, _read_article, candidate_recall, evaluate_texts
+from rumourcrawl.extract.article import split_plain_text
 from rumourcrawl.extract.rumours import extract_rumours
+from rumourcrawl.extract.rumours.labelled import load_labelled
+from rumourcrawl.extract.rumours.model import default_model
 
 DEV_DIR = Path(__file__).parent / "eval" / "dev"
 SEED = DEV_DIR / "football365-klopp-real-madrid.html"
@@ -63,149 +66,57 @@ def test_seed_four_exits_without_destination(seed_rows):
         assert exits[name].to_club is None
 
 
-def test_short_post_here_we_go():
-    rows = extract_rumours("Tomas Varga to Fiorentina, here we go! Deal agreed with PSG.")
-    assert len(rows) == 1
-    row = rows[0]
-    assert row.subject == "Tomas Varga"
-    assert (row.from_club, row.to_club, row.stage) == ("Paris Saint-Germain", "Fiorentina", "agreed")
+# ---- the learned engine on real labelled text ------------------------------------------------
+
+EVAL_DIRS = [DEV_DIR, DEV_DIR.parent / "train"]
 
 
-def test_short_post_loan_bid_from_selling_club():
-    rows = extract_rumours("EXCL: Southampton submit formal bid to sign Milo Brandt on loan from Strasbourg.")
-    assert len(rows) == 1
-    row = rows[0]
-    assert row.subject == "Milo Brandt"
-    assert (row.from_club, row.to_club) == ("Strasbourg", "Southampton")
-    assert (row.kind, row.stage) == ("loan", "bid")
+@pytest.fixture(scope="module")
+def labelled():
+    return load_labelled(*EVAL_DIRS)
 
 
-def test_euro_fee_and_option_to_buy_are_normalised():
+def test_a_claim_made_only_in_the_first_line_is_a_row():
+    # mp002, a real post: the claim is its first line, the rest is detail.
+    text = (DEV_DIR.parent / "train" / "mp002.txt").read_text(encoding="utf-8")
+    title, body = split_plain_text(text)
+    rows = extract_rumours(body, title=title)
+    truffert = [r for r in rows if r.subject == "Adrien Truffert" and r.to_club == "Bournemouth"]
+    assert len(truffert) == 1
+    assert truffert[0].stage == "agreed"
+    assert "Bournemouth have agreed deal to sign Adrien Truffert" in truffert[0].evidence
+    # With no body at all, the headline alone still gives the row.
+    assert any(r.subject == "Adrien Truffert" for r in extract_rumours("", title=title))
+
+
+def test_every_row_carries_a_confidence_and_low_ones_are_dropped(labelled):
+    model = default_model()
+    for text in [t for t in labelled if t.locked][:20]:
+        for row in _predict(text):
+            assert row.confidence is not None
+            assert model.threshold <= row.confidence <= 1.0
+
+
+def test_candidate_recall_is_well_above_0_9_in_every_register(labelled):
+    for register in ("articles", "posts", "bbc"):
+        found, total = candidate_recall([t for t in labelled if t.register == register])
+        assert total > 50
+        assert found / total >= 0.9, register
+
+
+def test_locked_split_stays_above_its_floor(labelled):
+    # The locked split is never trained or tuned on; the README gives its figures (F1 about 0.6).
+    # This floor only catches a broken model or candidate step, it is not a target.
+    locked = [t for t in labelled if t.locked]
+    assert len(locked) >= 60
+    result = evaluate_texts(locked)
+    assert result.f1 >= 0.5
+    assert result.stage_accuracy >= 0.55
+
+
+def test_headline_restating_the_body_is_one_row():
     rows = extract_rumours(
-        "Napoli have agreed a loan deal for Ajax winger Pieter Dekker with an option to buy for €30 million."
+        "Arsenal are in talks with Juventus over a move for striker Dusan Vlahovic, according to Sky Sports.",
+        title="Arsenal in talks for Vlahovic",
     )
-    assert len(rows) == 1
-    row = rows[0]
-    assert row.to_club == "Napoli" and row.from_club == "Ajax"
-    assert row.kind == "loan" and row.stage == "agreed"
-    assert (row.fee_amount, row.fee_currency) == (30_000_000, "EUR")
-    assert row.extra.get("option_to_buy") is True
-
-
-def test_surname_resolves_to_full_name_and_manager_role():
-    text = (
-        "Everton boss Harold Finch is the leading candidate to take over at Celtic. "
-        "Celtic have held talks with Finch, according to The Sun."
-    )
-    rows = extract_rumours(text)
-    finch = [r for r in rows if r.to_club == "Celtic"]
-    assert len(finch) == 1
-    assert finch[0].subject == "Harold Finch"
-    assert finch[0].subject_role == "manager"
-    assert finch[0].kind == "appointment"
-    assert finch[0].stage == "talks"
-    assert finch[0].source == "The Sun" and finch[0].source_tier == 3
-
-
-def test_negation_gives_denied():
-    text = "Arsenal striker Tom Kettle is wanted by Juventus. But Arsenal say no bid has been made for Kettle."
-    rows = extract_rumours(text)
-    assert any(r.subject == "Tom Kettle" and r.to_club == "Juventus" and r.stage == "interest" for r in rows)
-    assert any(r.subject == "Tom Kettle" and r.stage == "denied" for r in rows)
-
-
-def test_race_of_several_clubs_gives_one_row_each():
-    rows = extract_rumours("Leeds midfielder Oscar Pell is being chased by the Gunners, Spurs and the Toffees.")
-    assert {r.to_club for r in rows} == {"Arsenal", "Tottenham Hotspur", "Everton"}
-    assert all(r.stage == "interest" and r.from_club == "Leeds United" for r in rows)
-
-
-def test_background_link_is_not_a_live_claim():
-    rows = extract_rumours("Sam Lowe, who has already been linked with Man City, scored twice on Saturday.")
-    assert all(r.historical for r in rows)
-
-
-def test_match_report_gives_no_rows():
-    text = "Chelsea beat Arsenal 2-0 at Stamford Bridge on Sunday. John Doe scored twice against Arsenal."
-    assert extract_rumours(text) == []
-
-
-def test_dev_set_targets():
-    result = evaluate_directory(DEV_DIR)
-    assert result.f1 >= 0.85
-    assert result.stage_accuracy >= 0.80
-
-
-def test_extra_set_level():
-    # tests/eval/extra: invented articles labelled before the extractor saw them (see its README for
-    # the first-run scores of each batch, which were much lower than this regression floor).
-    result = evaluate_directory(DEV_DIR.parent / "extra")
-    assert result.f1 >= 0.90
-    assert result.stage_accuracy >= 0.90
-
-
-def test_dismissed_reports_give_the_reported_claim_and_the_denial():
-    rows = extract_rumours(
-        "Everton boss David Moyes has dismissed reports that midfielder Kevin Lacey is set to join Portsmouth."
-    )
-    by_stage = {r.stage: r for r in rows if r.to_club == "Portsmouth"}
-    assert by_stage["agreed"].source == "reports"
-    assert by_stage["denied"].source == "David Moyes"
-    assert by_stage["denied"].from_club == "Everton"
-
-
-def test_club_named_only_by_context():
-    rows = extract_rumours(
-        "Mexican outfit Red Sharks Veracruz have expressed an interest in Celtic midfielder Juninho."
-    )
-    assert [(r.subject, r.from_club, r.to_club, r.stage) for r in rows] == [
-        ("Juninho", "Celtic", "Red Sharks Veracruz", "interest")
-    ]
-
-
-def test_club_anaphor_by_country():
-    text = (
-        "Celtic midfielder Tom Reid has been watched by Manchester City scouts. His agent said no approach had "
-        "been made but that the English club had earmarked him as a possible target."
-    )
-    rows = extract_rumours(text)
-    assert any(r.to_club == "Manchester City" and r.subject == "Tom Reid" for r in rows)
-
-
-def test_agreement_between_buyer_and_seller():
-    rows = extract_rumours("Agreement reached between Brighton and Ajax for Jorrit Smeets, here we go!")
-    assert [(r.from_club, r.to_club, r.stage) for r in rows] == [("Ajax", "Brighton & Hove Albion", "agreed")]
-
-
-def test_boss_buys_for_his_club_and_possessive_names_the_seller():
-    rows = extract_rumours("Chelsea boss Jose Mourinho wants to sign Lyon midfielder Michael Essien.")
-    assert [(r.subject, r.from_club, r.to_club) for r in rows] == [("Michael Essien", "Lyon", "Chelsea")]
-    rows = extract_rumours("Charlton have completed the loan signing of Chelsea's Carlton Cole.")
-    assert [(r.from_club, r.to_club, r.kind, r.stage) for r in rows] == [
-        ("Chelsea", "Charlton Athletic", "loan", "done")
-    ]
-
-
-def test_intended_bid_is_interest_and_rejected_bid_is_bid():
-    rows = extract_rumours("Napoli are preparing an official bid for Marco Pellegri.")
-    assert [r.stage for r in rows] == ["interest"]
-    rows = extract_rumours("Wolves have rejected a second bid from Fenerbahce for Ryan Tait.")
-    assert [(r.from_club, r.stage) for r in rows] == [("Wolverhampton Wanderers", "bid")]
-
-
-def test_cue_gate_never_hides_a_stage_cue():
-    from rumourcrawl.extract.rumour_text import segment
-    from rumourcrawl.extract.rumours import COMPILED_STAGE_CUES, STAGE_GATES, cue_word_keys
-
-    # .txt only: extract_article() deduplicates (trafilatura deduplicate=True), so one HTML page read
-    # many times in a process comes back empty.
-    folders = (DEV_DIR, DEV_DIR.parent / "extra")
-    texts = [_read_article(p)[0] for folder in folders for p in sorted(folder.glob("*.txt"))]
-    texts.append("No one from Chelsea has called. Talks fell through; the bid was rejected and he's staying put.")
-    for text in texts:
-        for sentence in segment(text):
-            lowered = sentence.text.lower()
-            keys = cue_word_keys(lowered)
-            for stage, pattern in COMPILED_STAGE_CUES:
-                if pattern.search(lowered):
-                    assert not STAGE_GATES[stage].isdisjoint(keys), (stage, sentence.text)
+    assert len([r for r in rows if r.subject.endswith("Vlahovic") and r.to_club == "Arsenal"]) == 1

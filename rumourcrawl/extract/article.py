@@ -413,17 +413,22 @@ def extract_article(
     return article
 
 
+def split_plain_text(text: str) -> tuple[str | None, str]:
+    """(headline, body) of a plain text whose first line is the headline (or a post's first line)."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").strip().split("\n")
+    title = _space(lines[0]) if lines else None
+    body = remove_promo_lines("\n".join(lines[1:])).strip()
+    return title or None, re.sub(r"\n{3,}", "\n\n", body)
+
+
 def article_from_text(
     text: str, *, url: str | None = None, outlet: str | None = None, published: str | None = None
 ) -> Article:
     """A plain-text article (first line the headline) → Article, promo lines removed."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").strip().split("\n")
-    title = _space(lines[0]) if lines else None
-    body = remove_promo_lines("\n".join(lines[1:])).strip()
-    body = re.sub(r"\n{3,}", "\n\n", body)
+    title, body = split_plain_text(text)
     article = Article(url=url or "", text=body, title=title, outlet=outlet, published=normalise_date(published))
-    if body:
-        article.language = _language(lxml_html.fromstring("<html><body></body></html>"), body)
+    if body or title:
+        article.language = _language(lxml_html.fromstring("<html><body></body></html>"), f"{title or ''}\n{body}")
     article.rumours = article_rumours(
         body, title=title, published=article.published, outlet=outlet, language=article.language
     )

@@ -23,10 +23,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .fees import SYMBOL_FEE_RE, WORD_FEE_RE, parse_fee
-from .gazetteer import ClubMention, load_gazetteer, name_key, strip_accents
-from .models import ALL_STAGES, Rumour
-from .rumour_text import SPEECH_VERB_RE, SPEECH_VERBS, Sentence, segment
+from ..fees import SYMBOL_FEE_RE, WORD_FEE_RE, parse_fee
+from ..gazetteer import ClubMention, load_gazetteer, name_key, strip_accents
+from ..models import ALL_STAGES, Rumour
+from ..rumour_text import SPEECH_VERB_RE, SPEECH_VERBS, Sentence, segment
 
 # ---------------------------------------------------------------------------------------------
 # Lexicons. Order inside a stage does not matter; the furthest stage found in a clause wins.

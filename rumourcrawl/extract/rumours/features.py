@@ -1,0 +1,315 @@
+"""Step 2: what the rules already know about each candidate, as named features for the model.
+
+Features are sparse {name: value} dicts. Most are facts the rules compute (stage cues and their
+stage, role nouns, quotes and speakers, hedges, negation, background markers, gazetteer hits, where
+the club stands relative to the person, the rule engine's own verdict); a few are the words between
+the person and the club, which the model weighs from the labelled texts instead of a hand lexicon.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from .candidates import Candidate, Reading
+from .rules import (
+    APPOINTMENT_RE,
+    BUYER_NOUN_BEFORE_RE,
+    BUYER_VERB_AFTER_RE,
+    CLUB_FROM_BEFORE_RE,
+    CLUB_TO_BEFORE_RE,
+    COMPILED_STAGE_CUES,
+    CONDITIONAL_EXIT_RE,
+    EXIT_RE,
+    FIRST_PERSON_RE,
+    FORMER_BEFORE_RE,
+    GENERAL_DENIAL_RE,
+    HISTORICAL_CUES,
+    LOAN_RE,
+    MATCH_CONTEXT_BEFORE_RE,
+    REPLACED_BEFORE_RE,
+    PAST_SEASON_RE,
+    PAST_YEAR_RE,
+    SELLER_VERB_AFTER_RE,
+    STAGE_GATES,
+    STAY_RE,
+    _role_before,
+    cue_word_keys,
+)
+
+HEDGE_RE = re.compile(r"\b(?:could|may|might|would|reportedly|understood|believed|thought|rumou?red|possible)\b")
+NEGATIVE_RE = re.compile(r"\b(?:not|no|never|nothing|deny|denies|denied|rule[sd]? out|dismiss\w*)\b|n't\b")
+PROMO_LINE_RE = re.compile(r"^\s*(?:MORE|READ|READ MORE|ALSO READ|RELATED|WATCH|MAILBOX|LISTEN)\b\s*[:|-]", re.I)
+WORD_RE = re.compile(r"[a-z][a-z'’-]*")
+HERE_WE_GO_RE = re.compile(r"here we go|✅|🚨|exclusive|excl\b", re.I)
+MAX_BETWEEN_WORDS = 8
+
+
+def sentence_facts(reading: Reading) -> list[dict[str, float]]:
+    """Facts about each sentence on its own (computed once, shared by every candidate in it)."""
+    facts = []
+    for info in reading.analyser.infos:
+        sentence = info.sentence
+        text = sentence.text
+        lowered = text.casefold()
+        keys = cue_word_keys(lowered)
+        f: dict[str, float] = {}
+        for stage, pattern in COMPILED_STAGE_CUES:
+            if not STAGE_GATES[stage].isdisjoint(keys) and pattern.search(lowered):
+                f[f"cue:{stage}"] = 1.0
+        for name, pattern in (
+            ("exit", EXIT_RE),
+            ("stay", STAY_RE),
+            ("loan", LOAN_RE),
+            ("appointment", APPOINTMENT_RE),
+            ("hedge", HEDGE_RE),
+            ("negative", NEGATIVE_RE),
+            ("general_denial", GENERAL_DENIAL_RE),
+            ("historical", HISTORICAL_CUES),
+            ("past_season", PAST_SEASON_RE),
+            ("conditional", CONDITIONAL_EXIT_RE),
+            ("hwg", HERE_WE_GO_RE),
+        ):
+            if pattern.search(lowered if name not in ("historical", "general_denial", "conditional") else text):
+                f[f"s:{name}"] = 1.0
+        year = PAST_YEAR_RE.search(text)
+        if year:
+            f["s:year"] = 1.0
+        if sentence.quoted:
+            f["s:quoted"] = 1.0
+        if FIRST_PERSON_RE.search(text):
+            f["s:first_person"] = 1.0
+        if info.source:
+            f["s:attributed"] = 1.0
+        if PROMO_LINE_RE.match(text):
+            f["s:promo_line"] = 1.0
+        if text.rstrip().endswith("?"):
+            f["s:question"] = 1.0
+        facts.append(f)
+    reading.facts = facts
+    return facts
+
+
+def facts_of(reading: Reading, index: int) -> list[str]:
+    return [name for name in reading.facts[index] if name.startswith("cue:") or name in ("s:negative", "s:hedge")]
+
+
+def _bucket(value: float, edges: tuple[float, ...]) -> str:
+    for edge in edges:
+        if value <= edge:
+            return str(edge)
+    return f">{edges[-1]}"
+
+
+def candidate_features(reading: Reading, candidate: Candidate, facts: list[dict[str, float]]) -> dict[str, float]:
+    analyser = reading.analyser
+    infos = analyser.infos
+    person = candidate.person
+    club = candidate.to_club
+    n_sentences = max(1, len(infos))
+    f: dict[str, float] = {"bias": 1.0}
+    f[f"role={person.role}"] = 1.0
+    words = len(person.name.split())
+    f[f"name_words={min(words, 3)}"] = 1.0
+    f["log_mentions"] = math.log1p(person.mentions)
+    if person.speech_mentions:
+        f["speaker"] = 1.0
+        if person.speech_mentions >= person.mentions:
+            f["only_speaker"] = 1.0
+    replaced = _person_facts(reading, person)
+    f.update(replaced)
+    if analyser.gazetteer.source(person.name) is not None:
+        f["journalist"] = 1.0
+    if analyser.gazetteer.canonical_club(person.name) is not None:
+        f["name_is_club"] = 1.0
+    if club is None:
+        f["to_none"] = 1.0
+    else:
+        if person.club and person.club == club:
+            f["own_club"] = 1.0
+        count = analyser.club_counts.get(club, 0)
+        f["club_count=" + _bucket(count, (0, 1, 3, 6))] = 1.0
+        if club not in analyser.club_counts:
+            f["club_national"] = 1.0
+    f["short_text"] = 1.0 if len(infos) <= 6 else 0.0
+    head = range(reading.headline_sentences)
+    if any(m.person is person for i in head for m in infos[i].mentions):
+        f["person_in_headline"] = 1.0
+    if club is not None and any(c.canonical == club for i in head for c in infos[i].clubs):
+        f["club_in_headline"] = 1.0
+    ranks = reading.person_ranks()
+    f["person_rank=" + _bucket(ranks.get(id(person), 9), (0, 1, 3))] = 1.0
+    if club is not None:
+        club_rank = reading.club_ranks().get(club, 9)
+        f["club_rank=" + _bucket(club_rank, (0, 1, 3))] = 1.0
+    # The rule engine's verdict.
+    if candidate.rule_claims:
+        f["rule"] = 1.0
+        for claim in candidate.rule_claims:
+            f[f"rule_stage={claim.stage}"] = 1.0
+            f[f"rule_kind={claim.kind}"] = 1.0
+            if claim.historical:
+                f["rule_historical"] = 1.0
+            if claim.source:
+                f["rule_source"] = 1.0
+        if all(c.historical for c in candidate.rule_claims):
+            f["rule_all_historical"] = 1.0
+    # Where the pair meets.
+    sentences = candidate.sentences
+    near = candidate.near_sentences
+    f["n_sentences=" + _bucket(len(sentences), (0, 1, 2, 4))] = 1.0
+    if near:
+        f["near"] = 1.0
+        if not sentences:
+            f["near_only"] = 1.0
+    meet = sentences or near
+    if meet:
+        first = meet[0]
+        f["first_pos=" + _bucket(first / n_sentences, (0.0, 0.1, 0.3, 0.6))] = 1.0
+        if first < reading.headline_sentences:
+            f["in_headline"] = 1.0
+    for index in set(sentences):
+        for name in facts[index]:
+            f["any_" + name] = 1.0
+            if index < reading.headline_sentences:
+                f["head_" + name] = 1.0
+    if meet:
+        for word in set(WORD_RE.findall(infos[meet[0]].sentence.text.casefold())):
+            f["sw:" + word] = 1.0
+    if not sentences:
+        for index in set(near):
+            for name in facts[index]:
+                f["near_" + name] = 1.0
+    if club is not None:
+        _pair_features(reading, candidate, f)
+    else:
+        person_clubs = sum(1 for c in reading.candidates if c.person is person and c.to_club and c.sentences)
+        f["person_clubs=" + _bucket(person_clubs, (0, 1, 2))] = 1.0
+        if any(c.person is person and c.to_club and c.rule_claims for c in reading.candidates):
+            f["person_has_rule_club"] = 1.0
+    if f["short_text"]:
+        # Posts and articles word claims differently: a second weight for each feature in short texts.
+        f.update({"S|" + name: value for name, value in f.items() if not name.startswith(("w:", "sw:"))})
+    return f
+
+
+TAKE_OVER_FROM_RE = re.compile(r"\b(?:take|took|taking|takes) over from\s+$|\bin place of\s+$|\bsacked\s+$")
+OWNER_NOUN_RE = re.compile(
+    r"\b(?:president|chairman|owner|director|chief executive|ceo|pundit|journalist|reporter|agent|presenter|"
+    r"columnist|correspondent|spokesman|spokesperson)\b[\s,]*$"
+)
+
+
+def _person_facts(reading: Reading, person) -> dict[str, float]:
+    """How the text names the person: as the one being replaced, as an official or pundit, as a quoted speaker."""
+    cache = reading.person_facts
+    if id(person) in cache:
+        return cache[id(person)]
+    f: dict[str, float] = {}
+    for info in reading.analyser.infos:
+        text = info.sentence.text
+        for mention in info.mentions:
+            if mention.person is not person:
+                continue
+            before = text[max(0, mention.start - 40) : mention.start]
+            lowered = before.casefold()
+            if REPLACED_BEFORE_RE.search(lowered) or TAKE_OVER_FROM_RE.search(lowered):
+                f["person_replaced"] = 1.0
+            if OWNER_NOUN_RE.search(lowered):
+                f["person_official_noun"] = 1.0
+            if info.sentence.in_quote(mention.start):
+                f["person_quoted_mention"] = 1.0
+    cache[id(person)] = f
+    return f
+
+
+def _pair_features(reading: Reading, candidate: Candidate, f: dict[str, float]) -> None:
+    """How person and club stand to each other in the sentences where both are named."""
+    infos = reading.analyser.infos
+    person = candidate.person
+    for index in candidate.sentences[:4]:
+        info = infos[index]
+        text = info.sentence.text
+        mentions = [m for m in info.mentions if m.person is person]
+        clubs = [c for c in info.clubs if c.canonical == candidate.to_club]
+        if not mentions:
+            continue
+        for club in clubs[:2]:
+            before = text[max(0, club.start - 60) : club.start]
+            after = text[club.end : club.end + 80]
+            lowered_before = before.casefold()
+            if CLUB_TO_BEFORE_RE.search(before):
+                f["club_to_before"] = 1.0
+            if CLUB_FROM_BEFORE_RE.search(lowered_before):
+                f["club_from_before"] = 1.0
+            if BUYER_NOUN_BEFORE_RE.search(lowered_before):
+                f["club_buyer_noun_before"] = 1.0
+            if FORMER_BEFORE_RE.search(before):
+                f["club_former_before"] = 1.0
+            if MATCH_CONTEXT_BEFORE_RE.search(before):
+                f["club_match_before"] = 1.0
+            if BUYER_VERB_AFTER_RE.match(after):
+                f["club_buyer_verb_after"] = 1.0
+            if SELLER_VERB_AFTER_RE.match(after):
+                f["club_seller_verb_after"] = 1.0
+            if info.sentence.in_quote(club.start):
+                f["club_in_quote"] = 1.0
+            if club.alias_type == "anaphor":
+                f["club_anaphor"] = 1.0
+            for relation in (
+                "club_to_before",
+                "club_from_before",
+                "club_buyer_verb_after",
+                "club_seller_verb_after",
+                "club_owns_person",
+                "club_former_before",
+                "club_buyer_noun_before",
+            ):
+                if relation in f:
+                    for cue in facts_of(reading, index):
+                        f[f"x:{relation}&{cue}"] = 1.0
+            mention = min(mentions, key=lambda m: abs(m.start - club.start))
+            if info.sentence.in_quote(mention.start):
+                f["person_in_quote"] = 1.0
+            role_kind, _ = _role_before(text, mention.start)
+            if role_kind:
+                f[f"role_noun={role_kind}"] = 1.0
+                # "Chelsea striker X", "Chelsea's X": the club right before the person is his own.
+                if 0 <= mention.start - club.end <= 25:
+                    f["club_owns_person"] = 1.0
+            if 0 <= mention.start - club.end <= 4 and text[club.end : mention.start].strip() in ("'s", "’s", ""):
+                f["club_owns_person"] = 1.0
+            if mention.start < club.start:
+                f["person_first"] = 1.0
+                between = text[mention.end : club.start]
+            else:
+                f["club_first"] = 1.0
+                between = text[club.end : mention.start]
+            lowered_between = between.casefold()
+            for stage, pattern in COMPILED_STAGE_CUES:
+                if pattern.search(lowered_between):
+                    f["between_cue:" + stage] = 1.0
+            window = lowered_before[-40:] + " " + after[:40].casefold()
+            for stage, pattern in COMPILED_STAGE_CUES:
+                if pattern.search(window):
+                    f["club_window_cue:" + stage] = 1.0
+            others = {id(m.person) for m in info.mentions}
+            f["people_in_sentence=" + _bucket(len(others), (1, 2, 4))] = 1.0
+            f["clubs_in_sentence=" + _bucket(len({c.canonical for c in info.clubs}), (1, 2, 4))] = 1.0
+            nearest_club = min(info.clubs, key=lambda c: abs(c.start - mention.start))
+            if nearest_club.canonical == candidate.to_club:
+                f["nearest_club"] = 1.0
+            nearest_person = min(info.mentions, key=lambda m: abs(m.start - club.start))
+            if nearest_person.person is person:
+                f["nearest_person"] = 1.0
+            if info.mentions[0].person is person:
+                f["first_person_in_sentence"] = 1.0
+            gap = WORD_RE.findall(lowered_between)
+            f["gap=" + _bucket(len(gap), (0, 2, 5, 10, 20))] = 1.0
+            if len(gap) <= MAX_BETWEEN_WORDS:
+                for word in gap:
+                    f["w:" + word] = 1.0
+            for word in WORD_RE.findall(lowered_before)[-2:]:
+                f["pre:" + word] = 1.0
+            for word in WORD_RE.findall(after.casefold())[:2]:
+                f["post:" + word] = 1.0

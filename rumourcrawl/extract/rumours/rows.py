@@ -1,0 +1,106 @@
+"""Step 4: kept candidates → Rumour rows (one per person and destination), with the model's confidence.
+
+The model decides which candidates are claims and their stage and kind; the other fields (selling
+club, fee, who claims it, the evidence sentence) come from the rule engine's claim when it made one,
+else from the sentence where person and club meet.
+"""
+
+from __future__ import annotations
+
+from ..fees import find_fees, parse_fee
+from ..models import Rumour
+from .candidates import Candidate, Reading, person_key
+from .model import Scores
+from .rules import Claim
+
+STAGE_ORDER = ("speculation", "interest", "talks", "bid", "agreed", "done", "denied", "collapsed")
+
+
+def decide_rows(
+    reading: Reading, scores: Scores, stages: list[str], kinds: list[str], threshold: float, outlet_tier: int | None
+) -> list[Rumour]:
+    best: dict[tuple[str, str | None], tuple[float, int]] = {}
+    for i, candidate in enumerate(reading.candidates):
+        p = float(scores.keep[i])
+        if p < threshold:
+            continue
+        key = (person_key(candidate.person), candidate.to_club)
+        if key not in best or p > best[key][0]:
+            best[key] = (p, i)
+    rows = []
+    for p, i in sorted(best.values(), key=lambda pi: _first_sentence(reading.candidates[pi[1]])):
+        candidate = reading.candidates[i]
+        stage = stages[int(scores.stage[i].argmax())]
+        kind = kinds[int(scores.kind[i].argmax())]
+        rows.append(_row(reading, candidate, stage, kind, round(p, 3), outlet_tier))
+        if stage != "denied":
+            # GUIDE.md: a later denial in the same article is its own row, its source the denier.
+            denial = next((c for c in candidate.rule_claims if c.stage == "denied" and not c.historical), None)
+            if denial is not None:
+                row = _row(reading, candidate, "denied", kind, round(p, 3), outlet_tier, claim=denial)
+                if (row.source, row.evidence) != (rows[-1].source, rows[-1].evidence):
+                    rows.append(row)
+    return rows
+
+
+def _first_sentence(candidate: Candidate) -> int:
+    meet = candidate.sentences or candidate.near_sentences
+    return meet[0] if meet else 10**6
+
+
+def _rule_claim(candidate: Candidate, stage: str) -> Claim | None:
+    live = [c for c in candidate.rule_claims if not c.historical] or candidate.rule_claims
+    if not live:
+        return None
+    same = [c for c in live if c.stage == stage]
+    return (same or [c for c in live if c.stage != "denied"] or live)[0]
+
+
+def _row(
+    reading: Reading,
+    candidate: Candidate,
+    stage: str,
+    kind: str,
+    confidence: float,
+    outlet_tier: int | None,
+    claim: Claim | None = None,
+) -> Rumour:
+    person = candidate.person
+    infos = reading.analyser.infos
+    claim = claim or _rule_claim(candidate, stage)
+    if claim is not None:
+        evidence, source, tier, fee = claim.evidence, claim.source, claim.source_tier, claim.fee
+        from_club = claim.from_club
+    else:
+        index = _first_sentence(candidate)
+        info = infos[index] if index < len(infos) else None
+        evidence = info.sentence.text if info else ""
+        source, tier = (info.source, info.source_tier) if info else (None, None)
+        fees = find_fees(evidence) if evidence else []
+        fee = fees[0][2] if fees else None
+        from_club = person.club
+    to_club = candidate.to_club
+    if kind == "stay":
+        from_club = to_club = to_club or from_club or person.club
+    elif from_club == to_club:
+        from_club = None
+    if kind == "exit" and to_club is not None:
+        kind = "transfer"
+    fee_amount, fee_currency = parse_fee(fee)
+    return Rumour(
+        subject=person.name,
+        subject_role="manager" if person.role == "manager" or kind == "appointment" else "player",
+        from_club=from_club,
+        to_club=to_club,
+        kind=kind,
+        stage=stage,
+        fee=fee,
+        fee_amount=fee_amount,
+        fee_currency=fee_currency,
+        source=source,
+        source_tier=tier if source else outlet_tier,
+        evidence=evidence,
+        historical=False,
+        confidence=confidence,
+        extra=dict(claim.extra) if claim is not None else {},
+    )
