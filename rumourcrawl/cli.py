@@ -505,10 +505,10 @@ def _since(value: str | None) -> str | None:
 
 
 def latest_stories(
-    db: str, club: str | None = None, since: str | None = None, limit: int = 20
+    db: str, club: str | None = None, since: str | None = None, limit: int = 20, min_confidence: float = 0.0
 ) -> tuple[list[dict], bool]:
-    """The newest stories (by last report), to or from one club (any common name) and since a date if asked;
-    and whether the schema has a confidence column."""
+    """The newest stories (by last report), to or from one club (any common name) and since a date if asked,
+    at least as confident as `min_confidence`; and whether the schema has a confidence column."""
     import sqlite3
 
     from rumourcrawl.extract.gazetteer import canonical_club
@@ -524,6 +524,9 @@ def latest_stories(
         if since:
             where.append("s.last_seen >= :since")
             params["since"] = since
+        if min_confidence and "confidence" in columns:
+            where.append("coalesce(s.confidence, 1) >= :min_confidence")
+            params["min_confidence"] = min_confidence
         sql = (
             f"SELECT {selected} FROM stories s"
             + (f" WHERE {' AND '.join(where)}" if where else "")
@@ -567,7 +570,12 @@ def cmd_latest(args) -> int:
     db = existing_database(resolve_db(args.db))
     if args.limit < 1:
         raise CliError("--limit takes a whole number of 1 or more")
-    stories, has_confidence = latest_stories(db, club=args.club, since=_since(args.since), limit=args.limit)
+    from rumourcrawl.datasette_plugin import min_confidence_setting
+
+    threshold = min_confidence_setting() if args.min_confidence is None else args.min_confidence
+    stories, has_confidence = latest_stories(
+        db, club=args.club, since=_since(args.since), limit=args.limit, min_confidence=threshold
+    )
     if args.json:
         json.dump(stories, sys.stdout, ensure_ascii=False, indent=2)
         print()
@@ -786,6 +794,12 @@ def build_parser() -> argparse.ArgumentParser:
     latest.add_argument("--since", metavar="DATE", help="stories reported on or after this date (YYYY-MM-DD)")
     latest.add_argument("--limit", type=int, default=20, metavar="N", help="at most N stories (default 20)")
     latest.add_argument("--json", action="store_true", help="a JSON array, for scripts")
+    latest.add_argument(
+        "--min-confidence",
+        type=float,
+        metavar="P",
+        help="hide stories less confident than P (default: RUMOURCRAWL_MIN_CONFIDENCE, else 0.5; 0 shows all)",
+    )
     latest.add_argument("--db", help=_db_help())
     latest.set_defaults(func=cmd_latest)
 

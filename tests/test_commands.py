@@ -36,38 +36,41 @@ def table_rows(stdout: str) -> tuple[list[str], list[str]]:
     return lines[0].split(), lines[2:]
 
 
-def test_latest_prints_the_newest_stories_as_a_table(demo_db):
+def test_latest_prints_the_newest_confident_stories_as_a_table(demo_db):
     result = run_cli("latest", "--db", str(demo_db))
     assert result.returncode == 0, result.stderr
     headers, rows = table_rows(result.stdout)
-    # Until the schema has a confidence column, the best source tier stands in for it.
-    assert headers == ["last", "seen", "story", "from", "stage", "outlets", "tier", "fee"]
+    assert headers == ["last", "seen", "story", "from", "stage", "outlets", "confidence", "fee"]
     database = sqlite_utils.Database(demo_db)
-    stories = database["stories"].count
-    assert len(rows) == min(stories, 20)
-    newest = next(database.query("SELECT max(last_seen) AS d FROM stories"))["d"][:10]
+    confident = database.execute("SELECT count(*) FROM stories WHERE confidence >= 0.5").fetchone()[0]
+    assert 0 < confident < database["stories"].count  # the default min_confidence (0.5) hides some
+    assert len(rows) == min(confident, 20)
+    newest = next(database.query("SELECT max(last_seen) AS d FROM stories WHERE confidence >= 0.5"))["d"][:10]
     assert rows[0].startswith(newest)
     dates = [row[:10] for row in rows]
     assert dates == sorted(dates, reverse=True)
 
-    every = run_cli("latest", "--db", str(demo_db), "--limit", "1000")
+    every = run_cli("latest", "--db", str(demo_db), "--limit", "1000", "--min-confidence", "0")
+    assert len(table_rows(every.stdout)[1]) == database["stories"].count
     haaland = next(row for row in table_rows(every.stdout)[1] if "Erling Haaland → Real Madrid" in row)
     story = database["stories"].get(HAALAND)
     assert re.search(
-        rf"Manchester City\s+{story['latest_stage']}\s+{story['outlets']}\s+{story['best_tier']}\b", haaland
+        rf"Manchester City\s+{story['latest_stage']}\s+{story['outlets']}\s+{story['confidence']:.2f}\b", haaland
     )
 
 
 def test_latest_filters_by_club_under_any_name_and_by_date_and_prints_json(demo_db):
-    result = run_cli("latest", "--db", str(demo_db), "--club", "Los Blancos", "--json")
+    result = run_cli("latest", "--db", str(demo_db), "--club", "Los Blancos", "--json", "--min-confidence", "0")
     assert result.returncode == 0, result.stderr
     stories = json.loads(result.stdout)
     assert HAALAND in {s["id"] for s in stories}
     assert all("Real Madrid" in (s["to_club"], s["from_club"]) for s in stories)
     assert {"id", "title", "latest_stage", "outlets", "confidence", "fee_range", "last_seen"} <= set(stories[0])
-    assert all(s["confidence"] is None for s in stories)  # no such column yet: null, the key is always there
+    assert all(0 < s["confidence"] <= 1 for s in stories)
 
-    since = json.loads(run_cli("latest", "--db", str(demo_db), "--since", "2026-03-10", "--json").stdout)
+    since = json.loads(
+        run_cli("latest", "--db", str(demo_db), "--since", "2026-03-10", "--json", "--min-confidence", "0").stdout
+    )
     assert since and all(s["last_seen"] >= "2026-03-10" for s in since)
     expected = {
         r["id"] for r in sqlite_utils.Database(demo_db).query("SELECT id FROM stories WHERE last_seen >= '2026-03-10'")
@@ -78,19 +81,20 @@ def test_latest_filters_by_club_under_any_name_and_by_date_and_prints_json(demo_
     assert nothing.returncode == 0 and nothing.stdout.startswith("No stories about Accrington Stanley")
 
 
-def test_latest_shows_confidence_once_the_schema_has_it(demo_db, tmp_path):
+def test_latest_hides_stories_below_the_threshold_which_a_setting_moves(demo_db, tmp_path):
     db = tmp_path / "scored.db"
     shutil.copy(demo_db, db)
     with sqlite3.connect(db) as conn:
-        conn.execute("ALTER TABLE stories ADD COLUMN confidence REAL")
-        conn.execute("UPDATE stories SET confidence = 0.875 WHERE id = ?", [HAALAND])
-    result = run_cli("latest", "--db", str(db), "--club", "Real Madrid")
-    assert result.returncode == 0, result.stderr
+        conn.execute("UPDATE stories SET confidence = 0.3 WHERE id = ?", [HAALAND])
+    shown = json.loads(run_cli("latest", "--db", str(db), "--club", "Real Madrid", "--json").stdout)
+    assert HAALAND not in {s["id"] for s in shown}
+    lowered = run_cli(
+        "latest", "--db", str(db), "--club", "Real Madrid", "--json", env={"RUMOURCRAWL_MIN_CONFIDENCE": "0.2"}
+    )
+    assert next(s for s in json.loads(lowered.stdout) if s["id"] == HAALAND)["confidence"] == 0.3
+    result = run_cli("latest", "--db", str(db), "--club", "Real Madrid", "--min-confidence", "0.25")
     headers, rows = table_rows(result.stdout)
-    assert "confidence" in headers and "tier" not in headers
-    assert re.search(r"Erling Haaland → Real Madrid .*\s0\.88(\s|$)", next(r for r in rows if "Erling Haaland →" in r))
-    stories = json.loads(run_cli("latest", "--db", str(db), "--club", "Real Madrid", "--json").stdout)
-    assert next(s for s in stories if s["id"] == HAALAND)["confidence"] == 0.875
+    assert re.search(r"Erling Haaland → Real Madrid .*\s0\.30(\s|$)", next(r for r in rows if "Erling Haaland →" in r))
 
 
 def test_latest_refuses_bad_input_clearly(tmp_path, demo_db):

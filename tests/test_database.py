@@ -419,3 +419,29 @@ def test_stories_carry_the_highest_confidence_of_their_rows(crawled):
     for story_id, confidence in db.execute("SELECT id, confidence FROM stories").fetchall():
         best = db.execute("SELECT max(confidence) FROM rumours WHERE story_id = ?", [story_id]).fetchone()[0]
         assert confidence == best
+
+
+def test_reextract_brings_a_database_from_the_old_engine_to_the_model(crawled, tmp_path):
+    db_path = tmp_path / "old.db"
+    shutil.copy(crawled, db_path)
+    database = sqlite_utils.Database(db_path)
+    expected = {
+        (r["article_url"], r["subject"], r["to_club"], r["stage"], r["confidence"])
+        for r in database.query("SELECT * FROM rumours")
+    }
+    # What an older rumourcrawl left: schema 3 (no story confidence), rule rows with a tier heuristic.
+    database.execute("UPDATE rumours SET confidence = 0.65, stage = 'speculation'")
+    database.execute("DROP INDEX IF EXISTS idx_stories_confidence")
+    database["stories"].transform(drop={"confidence"})
+    database.execute("PRAGMA user_version = 3")
+    database.conn.commit()
+    result = run_cli("reextract", "--db", str(db_path))
+    assert result.returncode == 0, result.stderr
+    database = sqlite_utils.Database(db_path)
+    assert database.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION
+    rebuilt = {
+        (r["article_url"], r["subject"], r["to_club"], r["stage"], r["confidence"])
+        for r in database.query("SELECT * FROM rumours")
+    }
+    assert rebuilt == expected
+    assert database.execute("SELECT count(*) FROM stories WHERE confidence IS NULL").fetchone()[0] == 0
