@@ -200,6 +200,18 @@ OWNER_NOUN_RE = re.compile(
 )
 
 
+# (feature, the rules' regex, the text it reads: before the club as written or lower-cased, or after it)
+CLUB_CONTEXT_CHECKS = (
+    ("club_to_before", CLUB_TO_BEFORE_RE, "before"),
+    ("club_from_before", CLUB_FROM_BEFORE_RE, "lowered_before"),
+    ("club_buyer_noun_before", BUYER_NOUN_BEFORE_RE, "lowered_before"),
+    ("club_former_before", FORMER_BEFORE_RE, "before"),
+    ("club_match_before", MATCH_CONTEXT_BEFORE_RE, "before"),
+    ("club_buyer_verb_after", BUYER_VERB_AFTER_RE, "after"),
+    ("club_seller_verb_after", SELLER_VERB_AFTER_RE, "after"),
+)
+
+
 def _person_facts(reading: Reading, person) -> dict[str, float]:
     """How the text names the person: as the one being replaced, as an official or pundit, as a quoted speaker."""
     cache = reading.person_facts
@@ -238,20 +250,10 @@ def _pair_features(reading: Reading, candidate: Candidate, f: dict[str, float]) 
             before = text[max(0, club.start - 60) : club.start]
             after = text[club.end : club.end + 80]
             lowered_before = before.casefold()
-            if CLUB_TO_BEFORE_RE.search(before):
-                f["club_to_before"] = 1.0
-            if CLUB_FROM_BEFORE_RE.search(lowered_before):
-                f["club_from_before"] = 1.0
-            if BUYER_NOUN_BEFORE_RE.search(lowered_before):
-                f["club_buyer_noun_before"] = 1.0
-            if FORMER_BEFORE_RE.search(before):
-                f["club_former_before"] = 1.0
-            if MATCH_CONTEXT_BEFORE_RE.search(before):
-                f["club_match_before"] = 1.0
-            if BUYER_VERB_AFTER_RE.match(after):
-                f["club_buyer_verb_after"] = 1.0
-            if SELLER_VERB_AFTER_RE.match(after):
-                f["club_seller_verb_after"] = 1.0
+            around = {"before": before, "lowered_before": lowered_before, "after": after}
+            for name, pattern, where in CLUB_CONTEXT_CHECKS:
+                if (pattern.match if where == "after" else pattern.search)(around[where]):
+                    f[name] = 1.0
             if info.sentence.in_quote(club.start):
                 f["club_in_quote"] = 1.0
             if club.alias_type == "anaphor":
