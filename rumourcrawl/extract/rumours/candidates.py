@@ -90,6 +90,8 @@ class Reading:
     headline_sentences: int  # how many leading sentences are the headline (or a post's first line)
     facts: list[dict[str, float]] = field(default_factory=list)  # per sentence, filled by features.sentence_facts
     person_facts: dict[int, dict[str, float]] = field(default_factory=dict)  # cache of features._person_facts
+    club_context: dict[tuple[int, int], dict[str, float]] = field(default_factory=dict)  # features._club_context
+    person_clubs: dict[int, tuple[int, int]] | None = None  # features._club_candidates
     _person_ranks: dict[int, int] | None = None
     _club_ranks: dict[str, int] | None = None
 

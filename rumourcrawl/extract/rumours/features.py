@@ -52,11 +52,7 @@ def sentence_facts(reading: Reading) -> list[dict[str, float]]:
         sentence = info.sentence
         text = sentence.text
         lowered = text.casefold()
-        keys = cue_word_keys(lowered)
-        f: dict[str, float] = {}
-        for stage, pattern in COMPILED_STAGE_CUES:
-            if not STAGE_GATES[stage].isdisjoint(keys) and pattern.search(lowered):
-                f[f"cue:{stage}"] = 1.0
+        f: dict[str, float] = {f"cue:{stage}": 1.0 for stage in _cue_stages(lowered)}
         for name, pattern in (
             ("exit", EXIT_RE),
             ("stay", STAY_RE),
@@ -183,9 +179,9 @@ def candidate_features(reading: Reading, candidate: Candidate, facts: list[dict[
     if club is not None:
         _pair_features(reading, candidate, f)
     else:
-        person_clubs = sum(1 for c in reading.candidates if c.person is person and c.to_club and c.sentences)
+        person_clubs, rule_clubs = _club_candidates(reading).get(id(person), (0, 0))
         f["person_clubs=" + _bucket(person_clubs, (0, 1, 2))] = 1.0
-        if any(c.person is person and c.to_club and c.rule_claims for c in reading.candidates):
+        if rule_clubs:
             f["person_has_rule_club"] = 1.0
     if f["short_text"]:
         # Posts and articles word claims differently: a second weight for each feature in short texts.
@@ -235,6 +231,43 @@ def _person_facts(reading: Reading, person) -> dict[str, float]:
     return f
 
 
+def _club_candidates(reading: Reading) -> dict[int, tuple[int, int]]:
+    """id(person) → (clubs met in a sentence, clubs the rules claimed), counted once per text."""
+    if reading.person_clubs is None:
+        counts: dict[int, tuple[int, int]] = {}
+        for c in reading.candidates:
+            if c.to_club:
+                met, ruled = counts.get(id(c.person), (0, 0))
+                counts[id(c.person)] = (met + bool(c.sentences), ruled + bool(c.rule_claims))
+        reading.person_clubs = counts
+    return reading.person_clubs
+
+
+def _cue_stages(lowered: str) -> list[str]:
+    """The stages whose cues the lower-cased text holds (each stage's regex only behind its word gate)."""
+    keys = cue_word_keys(lowered)
+    return [
+        stage
+        for stage, pattern in COMPILED_STAGE_CUES
+        if not STAGE_GATES[stage].isdisjoint(keys) and pattern.search(lowered)
+    ]
+
+
+def _club_context(reading: Reading, index: int, club, before: str, lowered_before: str, after: str) -> dict:
+    """The rules' context checks around one club mention (cached: every person of the sentence asks)."""
+    key = (index, club.start)
+    found = reading.club_context.get(key)
+    if found is None:
+        around = {"before": before, "lowered_before": lowered_before, "after": after}
+        found = {
+            name: 1.0
+            for name, pattern, where in CLUB_CONTEXT_CHECKS
+            if (pattern.match if where == "after" else pattern.search)(around[where])
+        }
+        reading.club_context[key] = found
+    return found
+
+
 def _pair_features(reading: Reading, candidate: Candidate, f: dict[str, float]) -> None:
     """How person and club stand to each other in the sentences where both are named."""
     infos = reading.analyser.infos
@@ -250,10 +283,7 @@ def _pair_features(reading: Reading, candidate: Candidate, f: dict[str, float]) 
             before = text[max(0, club.start - 60) : club.start]
             after = text[club.end : club.end + 80]
             lowered_before = before.casefold()
-            around = {"before": before, "lowered_before": lowered_before, "after": after}
-            for name, pattern, where in CLUB_CONTEXT_CHECKS:
-                if (pattern.match if where == "after" else pattern.search)(around[where]):
-                    f[name] = 1.0
+            f.update(_club_context(reading, index, club, before, lowered_before, after))
             if info.sentence.in_quote(club.start):
                 f["club_in_quote"] = 1.0
             if club.alias_type == "anaphor":
@@ -288,13 +318,10 @@ def _pair_features(reading: Reading, candidate: Candidate, f: dict[str, float]) 
                 f["club_first"] = 1.0
                 between = text[club.end : mention.start]
             lowered_between = between.casefold()
-            for stage, pattern in COMPILED_STAGE_CUES:
-                if pattern.search(lowered_between):
-                    f["between_cue:" + stage] = 1.0
-            window = lowered_before[-40:] + " " + after[:40].casefold()
-            for stage, pattern in COMPILED_STAGE_CUES:
-                if pattern.search(window):
-                    f["club_window_cue:" + stage] = 1.0
+            for stage in _cue_stages(lowered_between):
+                f["between_cue:" + stage] = 1.0
+            for stage in _cue_stages(lowered_before[-40:] + " " + after[:40].casefold()):
+                f["club_window_cue:" + stage] = 1.0
             others = {id(m.person) for m in info.mentions}
             f["people_in_sentence=" + _bucket(len(others), (1, 2, 4))] = 1.0
             f["clubs_in_sentence=" + _bucket(len({c.canonical for c in info.clubs}), (1, 2, 4))] = 1.0

@@ -57,11 +57,17 @@ class RumourModel:
     def score(self, features: list[dict[str, float]]) -> Scores:
         n = len(features)
         totals = np.tile(self.intercepts, (n, 1))
+        rows, columns, values = [], [], []
+        index = self.index
         for row, named in enumerate(features):
-            idx = [self.index[name] for name in named if name in self.index]
-            if idx:
-                values = np.fromiter((named[self.data["features"][i]] for i in idx), dtype=float, count=len(idx))
-                totals[row] += values @ self.weights[idx]
+            for name, value in named.items():
+                column = index.get(name)
+                if column is not None:
+                    rows.append(row)
+                    columns.append(column)
+                    values.append(value)
+        if rows:  # every candidate's weighted features summed in one numpy pass
+            np.add.at(totals, np.asarray(rows), self.weights[columns] * np.asarray(values)[:, None])
         n_stages = len(self.stages)
         keep = 1.0 / (1.0 + np.exp(-totals[:, 0]))
         return Scores(keep, _softmax(totals[:, 1 : 1 + n_stages]), _softmax(totals[:, 1 + n_stages :]))
