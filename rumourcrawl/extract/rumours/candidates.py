@@ -92,6 +92,7 @@ class Reading:
     person_facts: dict[int, dict[str, float]] = field(default_factory=dict)  # cache of features._person_facts
     club_context: dict[tuple[int, int], dict[str, float]] = field(default_factory=dict)  # features._club_context
     person_clubs: dict[int, tuple[int, int]] | None = None  # features._club_candidates
+    sentence_words: dict[int, dict[str, float]] = field(default_factory=dict)  # features._sentence_words
     _person_ranks: dict[int, int] | None = None
     _club_ranks: dict[str, int] | None = None
 

@@ -170,8 +170,7 @@ def candidate_features(reading: Reading, candidate: Candidate, facts: list[dict[
             if index < reading.headline_sentences:
                 f["head_" + name] = 1.0
     if meet:
-        for word in set(WORD_RE.findall(infos[meet[0]].sentence.text.casefold())):
-            f["sw:" + word] = 1.0
+        f.update(_sentence_words(reading, meet[0]))
     if not sentences:
         for index in set(near):
             for name in facts[index]:
@@ -229,6 +228,15 @@ def _person_facts(reading: Reading, person) -> dict[str, float]:
                 f["person_quoted_mention"] = 1.0
     cache[id(person)] = f
     return f
+
+
+def _sentence_words(reading: Reading, index: int) -> dict[str, float]:
+    """The words of one sentence as features (cached: many candidates share a sentence)."""
+    found = reading.sentence_words.get(index)
+    if found is None:
+        text = reading.analyser.infos[index].sentence.text.casefold()
+        found = reading.sentence_words[index] = {"sw:" + word: 1.0 for word in WORD_RE.findall(text)}
+    return found
 
 
 def _club_candidates(reading: Reading) -> dict[int, tuple[int, int]]:
