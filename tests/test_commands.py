@@ -148,10 +148,14 @@ def test_serve_prints_the_url_and_serves_the_database_read_only(demo_db, tmp_pat
     assert hashlib.sha256(db.read_bytes()).hexdigest() == before
 
 
-def test_eval_without_a_folder_uses_the_checkouts_dev_set():
-    result = run_cli("eval", cwd=REPO / "tests")
+def test_eval_without_a_folder_reports_on_the_checkouts_labelled_texts():
+    # --folds 1: no cross-validation (test_evaluate runs a small one); the locked and tuned-on figures.
+    result = run_cli("eval", "--folds", "1", cwd=REPO / "tests")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("files=")
+    assert result.stdout.startswith("locked split")
+    assert "tuned-on" in result.stdout and "candidate recall" in result.stdout
+    for register in ("articles", "posts", "bbc"):
+        assert f"  {register} " in result.stdout
 
 
 @pytest.fixture
