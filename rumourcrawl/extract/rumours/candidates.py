@@ -13,58 +13,20 @@ import re
 from dataclasses import dataclass, field
 
 from ..gazetteer import name_key
-from .rules import NOT_NAME_WORDS, ArticleAnalyser, Claim, Mention, Person, _fill_from_clubs, _merge, _name_candidates
+from .rules import (
+    LEXICONS,
+    NOT_NAME_WORDS,
+    ArticleAnalyser,
+    Claim,
+    Mention,
+    Person,
+    _fill_from_clubs,
+    _merge,
+    _name_candidates,
+)
 
 # National sides, for coaches' appointments ("Ancelotti to Brazil"): not in the club gazetteer.
-NATIONAL_TEAMS = (
-    "England",
-    "Scotland",
-    "Wales",
-    "Northern Ireland",
-    "Republic of Ireland",
-    "France",
-    "Germany",
-    "Spain",
-    "Italy",
-    "Portugal",
-    "Netherlands",
-    "Belgium",
-    "Brazil",
-    "Argentina",
-    "Uruguay",
-    "Colombia",
-    "Chile",
-    "Mexico",
-    "USA",
-    "Canada",
-    "Croatia",
-    "Serbia",
-    "Poland",
-    "Denmark",
-    "Sweden",
-    "Norway",
-    "Switzerland",
-    "Austria",
-    "Turkey",
-    "Greece",
-    "Nigeria",
-    "Ghana",
-    "Senegal",
-    "Cameroon",
-    "Egypt",
-    "Morocco",
-    "Algeria",
-    "Japan",
-    "South Korea",
-    "China",
-    "Australia",
-    "Saudi Arabia",
-    "Qatar",
-    "Indonesia",
-    "Iceland",
-    "Ukraine",
-    "Hungary",
-)
+NATIONAL_TEAMS = tuple(LEXICONS["national_teams"])
 NATIONAL_TEAM_RE = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in NATIONAL_TEAMS) + r")\b(?!\s+[A-Z])")
 
 

@@ -8,7 +8,7 @@ Rule-based and gazetteer-backed, built for speed (no models, a few regexes per s
    club anaphors ("the English club" = the latest English club named, "The club have ...");
    people are found from context (capitalised name runs, role nouns such as "boss" or
    "striker", "X's agent", "a move for X"), and "Haaland" is resolved to "Erling Haaland";
-3. each clause with a stage cue (the lexicons below, behind a cheap per-stage word gate) becomes
+3. each clause with a stage cue (rumourcrawl/data/lexicons/cues.json, behind a cheap per-stage word gate) becomes
    a frame: who moves (subject, list, relative-clause antecedent, anaphor, or the person already
    in play), which clubs buy or sell, the furthest stage with negation and hedges ("preparing a
    bid" is interest, "no bid yet" no denial), the attributed source, and whether it is background;
@@ -20,234 +20,28 @@ Rule-based and gazetteer-backed, built for speed (no models, a few regexes per s
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 
+from ...paths import package_data
 from ..fees import SYMBOL_FEE_RE, WORD_FEE_RE, parse_fee
 from ..gazetteer import ClubMention, load_gazetteer, name_key, strip_accents
 from ..models import ALL_STAGES, Rumour
 from ..rumour_text import SPEECH_VERB_RE, SPEECH_VERBS, Sentence, segment
 
 # ---------------------------------------------------------------------------------------------
-# Lexicons. Order inside a stage does not matter; the furthest stage found in a clause wins.
+# Lexicons, kept as data beside the gazetteers (rumourcrawl/data/lexicons/cues.json). Order inside a
+# stage does not matter; the furthest stage found in a clause wins.
 # ---------------------------------------------------------------------------------------------
-STAGE_CUES: dict[str, list[str]] = {
-    "speculation": [
-        r"link(?:ed|ing|s)?\b",
-        r"tipped",
-        r"speculation",
-        r"rumou?r(?:s|ed)?",
-        r"touted",
-        r"earmarked",
-        r"possible destination",
-        r"favourites? (?:to|for)",
-        r"front-?runners?\b",
-        r"leading candidate",
-        r"in pole position",
-        r"odds-on",
-        r"mull(?:s|ing)? (?:a|an) ",
-        r"(?:could|may|might|would) (?:also )?be (?:sold|offloaded|let go|moved on)",
-        r"doubts? over (?:his|her) future",
-        r"future (?:is )?in doubt",
-        r"could (?:join|move|sign|leave|return|head)",
-        r"(?:a|the) (?:move|switch|transfer) (?:to|away)",
-        r"talk of a (?:move|switch|return)",
-        r"(?:move|switch) (?:to|away from)",
-        r"considering (?:a|his) future",
-        r"seek a move",
-    ],
-    "interest": [
-        r"wants?\b",
-        r"wanted\b",
-        r"(?:like|love|wish(?:es)?|desire|happy|hop(?:e|es|ing)) to stay\b",
-        r"would (?:like|love) to play\b",
-        r"keen\b",
-        r"interest(?:ed)?\b",
-        r"eye(?:s|ing|d)?\b",
-        r"track(?:s|ing|ed)?\b",
-        r"monitor(?:s|ing|ed)?\b",
-        r"target(?:s|ing|ed)?\b",
-        r"chas(?:e|es|ed|ing)\b",
-        r"(?:in|joined|join|joins|enter(?:ed|s)?) the race",
-        r"race (?:to sign|for)",
-        r"line(?:d|s)? up",
-        r"lining up",
-        r"swoop\b",
-        r"turn (?:his|their|its) attentions? to",
-        r"pursu(?:e|es|ed|ing|it)\b",
-        r"view(?:s)? (?:him|her) as",
-        r"shortlist(?:ed)?",
-        r"would like to (?:sign|bring|play for|join)",
-        r"admire(?:s|d)? ",
-        r"plot(?:s|ting)?\b",
-        r"consider(?:s|ing)? (?:a move|an approach|a bid|signing)",
-        r"hop(?:e|es|ing) to sign",
-        r"want(?:s)? to (?:sign|bring|play|join|return)",
-        r"delighted to join",
-        r"dream (?:move|of playing)",
-        r"ask(?:ed|s)? (?:to leave|for a (?:move|transfer))",
-        r"(?:have|has|had|been|also) (?:also )?watch(?:ed|ing)\b",
-        r"scout(?:ed|ing)\b",
-        r"run the rule over",
-        r"(?:ready|willing|prepared|happy|open) to (?:off-?load|sell|let (?:him|her|them) go|cash in|listen)",
-        r"keep(?:ing|s)? tabs",
-        r"(?:battle|fight|scrap|tussle) (?:to sign|for (?:the )?(?:signature|services))\b",
-        r"tug-of-war",
-        r"weigh(?:s|ing)? up",
-        r"identified\b",
-        r"admirers?\b",
-        r"(?:potential|possible|prime|top|main|number one) (?:target|replacement|successor|option|alternative)",
-        r"explor(?:e|es|ing) (?:a |the )?(?:deal|move|possibility|option)",
-        r"transfer request",
-        r"kept informed",
-    ],
-    "talks": [
-        r"(?<!free to )talks?\b(?! of)",
-        r"talking to",
-        r"(?:spoken|spoke) to\b(?! (?:him|her|me|them|us|you|my|his|their)\b)",
-        r"negotiat\w+",
-        r"approach(?:ed|es)?\b",
-        r"discussions?",
-        r"(?:in|en)quir(?:y|ies)",
-        r"in dialogue",
-        r"held (?:a )?meeting",
-        r"contacts? with",
-        r"contacted\b",
-    ],
-    "bid": [
-        r"bids?\b(?! (?:for|to win) (?:the |a )?(?:\w+ )*(?:glory|title|league|cup|trophy|promotion|survival|"
-        r"silverware|honours|crown|place|european|champions|premier|top))",
-        r"bidding\b(?! war)",
-        r"offers?\b",
-        r"offered\b",
-        r"submit(?:s|ted)?\b",
-        r"tabled\b",
-        r"proposals?\b",
-        r"launch(?:es|ed)? (?:a|an)\b",
-        r"made an? (?:offer|bid)",
-    ],
-    "agreed": [
-        r"agree(?:d|s|ment|ing)?\b",
-        r"poised\b",
-        r"set to (?:join|sign|complete|move|loan|seal|leave|become|be|take|"
-        r"return|replace|succeed)",
-        r"clos(?:e|ing|er) (?:in )?(?:on|to)\b",
-        r"here we go",
-        r"medical\b",
-        r"on the verge",
-        r"personal terms",
-        r"will (?:all )?(?:leave|join|depart|sign)\b",
-        r"on (?:his|her|their) way (?:to|from|out)",
-        r"expected to (?:join|sign|complete|leave|be appointed|be named|be unveiled|be confirmed)",
-        r"nearing\b",
-        r"(?:deal|fee|terms) (?:is |has been )?(?:in place|struck|done)",
-        r"subject to (?:a|him|her)",
-        r"green light",
-        r"approv(?:ed|es|ing)\b",
-        r"(?:will|set to|decided to|has decided to) stay\b",
-        r"will take (?:temporary |caretaker |interim )?(?:charge|over)",
-    ],
-    "done": [
-        r"(?:has|have|had) signed\b",
-        r"signed (?:for|with|a|an|on)\b",
-        r"signs\b",
-        r"complete[ds]\b",
-        r"completion\b",
-        r"joined\b(?! the race)",
-        r"appointed\b",
-        r"sealed\b",
-        r"unveiled\b",
-        r"resign(?:ed|s)\b",
-        r"sacked\b",
-        r"(?:has been|was|were|been) loaned\b",
-        r"put pen to paper",
-        r"(?:put|placed|is) in (?:temporary |caretaker |interim )?charge",
-        r"(?:took|(?:has|have|had) taken) (?:temporary |caretaker |interim )?charge",
-        r"(?:have|has|had|been) named\b"
-        r"(?=.{0,60}\bas (?:their|the|its) (?:new |permanent )?(?:manager|boss|head coach|coach))",
-        r"contracts? (?:has|have|had) been (?:terminated|cancelled|paid up)",
-        r"(?:has|have|had|been) released\b",
-        r"release clause (?:has been |was |is )?(?:paid|triggered|activated|met)",
-        r"contract (?:[\w-]+ ){0,4}signed\b",
-        r"snapped up",
-        r"(?:have|has|had) (?:sold|landed|captured)\b",
-        r"complete[ds]? the capture",
-        r"(?:has|have) left\b",
-        r"confirmed (?:as|the (?:signing|appointment|arrival|departure))",
-        r"officially\b",
-        r"announced (?:the|his|her) (?:signing|arrival|appointment|departure)",
-        r"took over\b",
-        r"deals? (?:were|was|has been) (?:sorted|completed|finalised)",
-        r"\bextension\b",
-        r"contract extension",
-        r"done deal",
-    ],
-    "denied": [
-        r"den(?:y|ies|ied)\b",
-        r"rul(?:e|ed|es|ing) out\b",
-        r"no (?:contact|dealings|bids?|offers?|approach|truth|"
-        r"foundation|intention|plans?|interest)\b",
-        r"nothing advanced",
-        r"nothing (?:concrete|to it)",
-        r"not (?:for sale|interested|received|inviting|true|selling|going to sell|be sold)",
-        r"(?:nobody|no-one|no one) (?:from|has|had|at)\b",
-        r"nothing should be read",
-        r"(?:do not|don't) need",
-        r"no (?:immediate )?plans to",
-        r"play(?:ed|s|ing)? down",
-        r"dismiss(?:ed|es)?\b",
-        r"will not approach",
-        r"(?:had|have|has) not received",
-        r"not (?:been )?(?:any|a) (?:bid|offer|approach)",
-        r"never (?:talked|spoken)",
-        r"happy here",
-        r"no chance of (?:him|her) leaving",
-        r"staying put",
-        r"going nowhere",
-        r"(?:not|n't) (?:going|be going) anywhere",
-        r"(?:won't|will not|is not|isn't) (?:be )?leaving",
-        r"(?:have|has|had)(?:n't| not) (?:spoken|talked) to",
-        r"(?:not|never|won't|refuse to|refused to) sell\b",
-        r"not (?:spoken|talked) to (?:anyone|anybody)",
-    ],
-    "collapsed": [
-        r"turn(?:ed|s|ing)? down (?:a |the )?(?:move|switch|transfer|chance)",
-        r"rejected a (?:move|switch|transfer)",
-        r"pull(?:ed|s)? out\b",
-        r"collapsed\b",
-        r"f[ae]ll(?:en)? through",
-        r"called off",
-        r"broke(?:n)? down",
-        r"walk(?:ed|s)? away from",
-        r"snubb?(?:ed|s)?\b",
-        r"off the table",
-        r"hijack(?:ed)?",
-    ],
-}
+LEXICONS = json.loads(package_data("lexicons", "cues.json").read_text(encoding="utf-8"))
+STAGE_CUES: dict[str, list[str]] = LEXICONS["stage_cues"]
 # Cues that make the claim an exit (leaving, destination unknown) when no buyer is named.
-EXIT_CUES = (
-    r"\bleave\b|\bleaving\b|\bdepart(?:ing|ure|s|ed)?\b|\bexit\b|\bquit\b|\bresign(?:ed|s|ation)?\b|\bsacked\b|"
-    r"\bway out\b|\bwants? out\b|\blook elsewhere\b|\btransfer request\b|\baway from\b|\bmove away\b|"
-    r"\bbigger club\b|\bhas left\b|\bhe will go\b|\bfor sale\b|\bsell(?:ing)?\b|\bno bids?\b(?! yet)|\bbids? for\b|"
-    r"\boffers? for\b|\bbe (?:sold|offloaded|let go|moved on)\b|\breleased\b|\bterminated\b|\blet go\b|"
-    r"\bdoubts? over (?:his|her) future\b|\boff-?load\w*|\bfree to (?:find|leave|look|talk)\b|\btransfer-?list\w*|"
-    r"\bsurplus to requirements\b|\bfuture (?:is )?in doubt\b|\buncertain future\b"
-)
-STAY_CUES = (
-    r"\bnew (?:[\w-]+ ){0,2}(?:contract|deal)\b|\brul(?:e|ed|es|ing) out (?:selling|a sale|letting)\b|"
-    r"\bcommit(?:s|ted|ting)? (?:his|her) (?:long-term )?future\b|"
-    r"\bcontract extension\b|\bextension\b|\bextend(?:ed|s|ing)? (?:his|her|a|the)\b|"
-    r"\bstay(?:s|ing)? (?:at|with|put)\b|\b(?:to|will|would) stay\b|\bremain(?:s|ing)? (?:at|with)\b|"
-    r"\bnot for sale\b|\bno intention of (?:selling|letting)\b|\bnot (?:inviting|accepting) (?:any )?offers\b|"
-    r"\bsecur(?:e|es|ed|ing) (?:his|her) future\b|\bfuture at the club\b|\bpen to paper\b|\bnew terms\b|"
-    r"\bcontract offer\b|\boffering (?:him|her) a new\b|\b(?:current|new) offer to\b|\bnot selling\b|"
-    r"\b(?:not|never|won't|refuse to|refused to) sell\b|\b(?:not|never|won't) be sold\b"
-)
-LOAN_CUES = r"\bloan(?:ed|s|ing)?\b"
-APPOINTMENT_CUES = (
-    r"\bhead coach\b|\bmanager\b|\bmanagerial\b|\bboss\b|\bcoach\b|\bjob\b|\btake over\b|\btook over\b|"
-    r"\bin charge\b|\bappoint\w*|\bsucceed\b|\breplacement\b|\bdug-?out\b|\bhot seat\b"
-)
+EXIT_CUES = "|".join(LEXICONS["exit_cues"])
+# A new contract, staying put, not for sale.
+STAY_CUES = "|".join(LEXICONS["stay_cues"])
+LOAN_CUES = "|".join(LEXICONS["loan_cues"])
+APPOINTMENT_CUES = "|".join(LEXICONS["appointment_cues"])
 NEGATION_RE = re.compile(
     r"\b(?:not|no|never|nothing|without|n't|cannot|nor|neither|yet to|unable to|failed to|avoid|avoids)\b"
     r"[\w\s'-]{0,25}$|n't\s+(?:\w+\s+){0,2}$",
@@ -369,20 +163,9 @@ NOT_NAME_WORDS = set(
     signed interest interested linked done deal understand understood told says said claims claim
     """.split()
 )
-PLAYER_ROLE_WORDS = (
-    r"striker|midfielder|defender|keeper|goalkeeper|goalie|winger|forward|full-back|fullback|centre-back|"
-    r"center-back|left-back|right-back|wing-back|playmaker|captain|skipper|star|player|international|"
-    r"youngster|teenager|prodigy|wonderkid|talent|ace|attacker|marksman|frontman|stopper|signing|target|"
-    r"academy graduate|loanee|veteran|hitman|free agent|pair|duo|trio"
-)
-MANAGER_ROLE_WORDS = (
-    r"boss|manager|head coach|coach|gaffer|caretaker|tactician|assistant|number two|right-hand men|right-hand man"
-)
-OTHER_ROLE_WORDS = (
-    r"chairman|chairwoman|president|director|chief executive|ceo|owner|agent|representative|adviser|advisor|"
-    r"brother|father|mother|wife|spokesman|spokeswoman|journalist|reporter|pundit|referee|official|"
-    r"vice-president|secretary|lawyer|intermediary|team-mate|teammate|son|executive|presenter|correspondent"
-)
+PLAYER_ROLE_WORDS = "|".join(LEXICONS["role_words"]["player"])
+MANAGER_ROLE_WORDS = "|".join(LEXICONS["role_words"]["manager"])
+OTHER_ROLE_WORDS = "|".join(LEXICONS["role_words"]["other"])
 ROLE_KIND = {}
 for _kind, _words in (("other", OTHER_ROLE_WORDS), ("manager", MANAGER_ROLE_WORDS), ("player", PLAYER_ROLE_WORDS)):
     for _word in _words.split("|"):
