@@ -9,11 +9,9 @@ from __future__ import annotations
 
 from ..fees import find_fees, parse_fee
 from ..models import Rumour
-from .candidates import Candidate, Reading, person_key
+from .candidates import Candidate, Reading
 from .model import Scores
 from .rules import Claim
-
-STAGE_ORDER = ("speculation", "interest", "talks", "bid", "agreed", "done", "denied", "collapsed")
 
 
 def decide_rows(
@@ -24,7 +22,7 @@ def decide_rows(
         p = float(scores.keep[i])
         if p < threshold:
             continue
-        key = (person_key(candidate.person), candidate.to_club)
+        key = candidate.key
         if key not in best or p > best[key][0]:
             best[key] = (p, i)
     rows = []
