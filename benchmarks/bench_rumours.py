@@ -14,9 +14,9 @@ from pathlib import Path
 
 import trafilatura
 
-from rumourcrawl.evaluate import _read_article
 from rumourcrawl.extract.gazetteer import load_gazetteer
 from rumourcrawl.extract.rumours import extract_rumours
+from rumourcrawl.extract.rumours.labelled import read_article
 from rumourcrawl.extract.rumours.model import default_model
 from rumourcrawl.extract.rumours.rules import extract_rumours as rule_rumours
 
@@ -46,7 +46,7 @@ def main(argv: list[str]) -> int:
     pages = Path(argv[2]) if len(argv) > 2 else DEFAULT_PAGES
     load_gazetteer()  # loaded once per process; not part of the per-article cost
     default_model()  # likewise the model file
-    articles = [_read_article(p) for d in dirs for p in sorted(d.iterdir()) if p.suffix in (".txt", ".html")]
+    articles = [read_article(p) for d in dirs for p in sorted(d.iterdir()) if p.suffix in (".txt", ".html")]
     html_pages = [p.read_text(encoding="utf-8", errors="replace") for p in sorted(dev.glob("*.html"))]
     if pages.is_dir():
         html_pages += [p.read_text(encoding="utf-8", errors="replace") for p in sorted(pages.glob("*.html"))[:8]]

@@ -15,11 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from rumourcrawl.extract.article import extract_article, split_plain_text
 from rumourcrawl.extract.gazetteer import load_gazetteer, name_key
 from rumourcrawl.extract.models import Rumour
 from rumourcrawl.extract.rumours import RumourModel, extract_rumours
-from rumourcrawl.extract.rumours.labelled import LabelledText, load_labelled
+from rumourcrawl.extract.rumours.labelled import LabelledText, load_labelled, read_article, read_labelled
 
 
 @dataclass
@@ -143,18 +142,8 @@ def score_file(name: str, predicted: list[Rumour], gold: list[dict], strict: boo
     return score
 
 
-def _read_article(path: Path) -> tuple[str, str | None, str | None, str | None]:
-    """(text, title, published, outlet) for a .txt or .html labelled file, read as `rumourcrawl extract` reads it."""
-    raw = path.read_bytes().decode("utf-8", errors="replace")
-    if path.suffix == ".txt":
-        title, body = split_plain_text(raw)
-        return body, title, None, None
-    article = extract_article(raw, url=None, with_rumours=False)
-    return article.text or "", article.title, article.published, article.outlet
-
-
 def _predict(text: LabelledText, model: RumourModel | None = None) -> list[Rumour]:
-    body, title, published, outlet = _read_article(text.path)
+    body, title, published, outlet = read_article(text.path)
     return extract_rumours(body, title=title, published=published, outlet=outlet, model=model)
 
 
@@ -173,12 +162,11 @@ def evaluate_directory(directory: Path) -> EvalResult:
 
 def candidate_recall(texts: list[LabelledText]) -> tuple[int, int]:
     """(gold rows some candidate could become, live gold rows): the ceiling of the model."""
-    from rumourcrawl.extract.rumours.candidates import person_key, read_text
+    from rumourcrawl.extract.rumours.candidates import person_key
 
     found = total = 0
     for text in texts:
-        body, title, published, outlet = _read_article(text.path)
-        reading = read_text(body, title=title, published=published, outlet=outlet)
+        reading = read_labelled(text)
         keys = {(person_key(c.person), canonical_club_key(c.to_club)) for c in reading.candidates}
         for row in text.gold:
             if row.get("historical"):

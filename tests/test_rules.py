@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rumourcrawl.evaluate import _read_article
+from rumourcrawl.extract.rumours.labelled import read_article
 from rumourcrawl.extract.rumours.rules import extract_rumours as rule_rumours
 
 DEV_DIR = Path(__file__).parent / "eval" / "dev"
@@ -134,7 +134,7 @@ def test_cue_gate_never_hides_a_stage_cue():
     # .txt only: extract_article() deduplicates (trafilatura deduplicate=True), so one HTML page read
     # many times in a process comes back empty.
     folders = (DEV_DIR, DEV_DIR.parent / "extra", DEV_DIR.parent / "train")
-    texts = [_read_article(p)[0] for folder in folders for p in sorted(folder.glob("*.txt"))]
+    texts = [read_article(p)[0] for folder in folders for p in sorted(folder.glob("*.txt"))]
     texts.append("No one from Chelsea has called. Talks fell through; the bid was rejected and he's staying put.")
     for text in texts:
         for sentence in segment(text):

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from rumourcrawl.evaluate import _predict, _read_article, candidate_recall, evaluate_texts
+from rumourcrawl.evaluate import _predict, candidate_recall, evaluate_texts
 from rumourcrawl.extract.article import split_plain_text
 from rumourcrawl.extract.rumours import extract_rumours
-from rumourcrawl.extract.rumours.labelled import load_labelled
+from rumourcrawl.extract.rumours.labelled import load_labelled, read_article
 from rumourcrawl.extract.rumours.model import default_model
 
 DEV_DIR = Path(__file__).parent / "eval" / "dev"
@@ -18,7 +18,7 @@ SEED = DEV_DIR / "football365-klopp-real-madrid.html"
 
 @pytest.fixture(scope="module")
 def seed_rows():
-    text, title, published, outlet = _read_article(SEED)
+    text, title, published, outlet = read_article(SEED)
     return extract_rumours(text, title=title, published=published, outlet=outlet)
 
 

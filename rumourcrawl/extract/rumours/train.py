@@ -16,12 +16,11 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..article import split_plain_text
 from ..gazetteer import load_gazetteer, name_key
 from ..models import ALL_STAGES, KINDS
-from .candidates import Reading, person_key, read_text
+from .candidates import Reading, person_key
 from .features import candidate_features, sentence_facts
-from .labelled import LabelledText, load_labelled
+from .labelled import LabelledText, load_labelled, read_labelled
 from .model import MODEL_PATH
 
 
@@ -63,11 +62,6 @@ def club_key(name: str | None) -> str | None:
 def gold_key(row: dict) -> tuple[str, str | None]:
     key = name_key(row.get("subject") or "")
     return (key[-1] if key else ""), club_key(row.get("to_club"))
-
-
-def read_labelled(text: LabelledText) -> Reading:
-    title, body = split_plain_text(text.read())
-    return read_text(body, title=title)
 
 
 def build_example(text: LabelledText) -> Example:
