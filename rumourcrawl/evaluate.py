@@ -87,8 +87,16 @@ def canonical_club_key(name: str | None) -> str | None:
     return " ".join(name_key(canonical or name))
 
 
-def _row_key(subject: str | None, to_club: str | None) -> tuple[str, str | None]:
+def row_key(subject: str | None, to_club: str | None) -> tuple[str, str | None]:
+    """What a predicted and a gold row are matched on: surname and canonical destination."""
     return surname(subject), canonical_club_key(to_club)
+
+
+def candidate_key(candidate) -> tuple[str, str | None]:
+    """A candidate (rumours.candidates.Candidate) keyed as the rows it could become."""
+    from rumourcrawl.extract.rumours.candidates import person_key
+
+    return person_key(candidate.person), canonical_club_key(candidate.to_club)
 
 
 def score_file(name: str, predicted: list[Rumour], gold: list[dict], strict: bool = False) -> FileScore:
@@ -96,7 +104,7 @@ def score_file(name: str, predicted: list[Rumour], gold: list[dict], strict: boo
     other (a flagged row that matches no gold row is a false positive); by default they are left out."""
     score = FileScore(name)
     live_gold = [g for g in gold if not g.get("historical")]
-    historical_keys = {_row_key(g.get("subject"), g.get("to_club")) for g in gold if g.get("historical")}
+    historical_keys = {row_key(g.get("subject"), g.get("to_club")) for g in gold if g.get("historical")}
     scored = list(predicted) if strict else [p for p in predicted if not p.historical]
     score.excluded_historical = len(predicted) - len(scored)
     unmatched_gold = list(range(len(live_gold)))
@@ -105,12 +113,12 @@ def score_file(name: str, predicted: list[Rumour], gold: list[dict], strict: boo
     # Two passes so that, among equal keys, a prediction pairs with the gold row of its own stage.
     leftovers = []
     for pred in scored:
-        key = _row_key(pred.subject, pred.to_club)
+        key = row_key(pred.subject, pred.to_club)
         hit = next(
             (
                 i
                 for i in unmatched_gold
-                if _row_key(live_gold[i].get("subject"), live_gold[i].get("to_club")) == key
+                if row_key(live_gold[i].get("subject"), live_gold[i].get("to_club")) == key
                 and live_gold[i].get("stage") == pred.stage
             ),
             None,
@@ -121,9 +129,9 @@ def score_file(name: str, predicted: list[Rumour], gold: list[dict], strict: boo
         unmatched_gold.remove(hit)
         pairs.append((pred, live_gold[hit]))
     for pred in leftovers:
-        key = _row_key(pred.subject, pred.to_club)
+        key = row_key(pred.subject, pred.to_club)
         hit = next(
-            (i for i in unmatched_gold if _row_key(live_gold[i].get("subject"), live_gold[i].get("to_club")) == key),
+            (i for i in unmatched_gold if row_key(live_gold[i].get("subject"), live_gold[i].get("to_club")) == key),
             None,
         )
         if hit is None:
@@ -162,17 +170,14 @@ def evaluate_directory(directory: Path) -> EvalResult:
 
 def candidate_recall(texts: list[LabelledText]) -> tuple[int, int]:
     """(gold rows some candidate could become, live gold rows): the ceiling of the model."""
-    from rumourcrawl.extract.rumours.candidates import person_key
-
     found = total = 0
     for text in texts:
-        reading = read_labelled(text)
-        keys = {(person_key(c.person), canonical_club_key(c.to_club)) for c in reading.candidates}
+        keys = {candidate_key(c) for c in read_labelled(text).candidates}
         for row in text.gold:
             if row.get("historical"):
                 continue
             total += 1
-            found += _row_key(row.get("subject"), row.get("to_club")) in keys
+            found += row_key(row.get("subject"), row.get("to_club")) in keys
     return found, total
 
 

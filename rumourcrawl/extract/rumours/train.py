@@ -16,9 +16,9 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..gazetteer import load_gazetteer, name_key
+from ...evaluate import candidate_key, row_key
 from ..models import ALL_STAGES, KINDS
-from .candidates import Reading, person_key
+from .candidates import Reading
 from .features import candidate_features, sentence_facts
 from .labelled import LabelledText, load_labelled, read_labelled
 from .model import MODEL_PATH
@@ -53,17 +53,6 @@ class Example:
     kind: list[str | None] = field(default_factory=list)
 
 
-def club_key(name: str | None) -> str | None:
-    if not name:
-        return None
-    return " ".join(name_key(load_gazetteer().canonical_club(name) or name))
-
-
-def gold_key(row: dict) -> tuple[str, str | None]:
-    key = name_key(row.get("subject") or "")
-    return (key[-1] if key else ""), club_key(row.get("to_club"))
-
-
 def build_example(text: LabelledText) -> Example:
     reading = read_labelled(text)
     facts = sentence_facts(reading)
@@ -71,14 +60,14 @@ def build_example(text: LabelledText) -> Example:
     live: dict[tuple, dict] = {}
     historical: set[tuple] = set()
     for row in text.gold:
-        key = gold_key(row)
+        key = row_key(row.get("subject"), row.get("to_club"))
         if row.get("historical"):
             historical.add(key)
         else:
             live.setdefault(key, row)
     example = Example(text, reading, features)
     for candidate in reading.candidates:
-        key = (person_key(candidate.person), club_key(candidate.to_club))
+        key = candidate_key(candidate)
         row = live.get(key)
         if row is not None:
             example.keep.append(1)
