@@ -13,7 +13,7 @@ from scrapy.exceptions import DropItem
 from rumourcrawl import dates, store
 from rumourcrawl.extract import ExtractionError, extract_article
 from rumourcrawl.extract.article import content_hash, decode_html, normalise_date
-from rumourcrawl.extract.gossip import article_rumours, rumour_rules_apply
+from rumourcrawl.extract.gossip import rumour_rules_apply, rumours_of
 from rumourcrawl.extract.urls import canonical_url
 from rumourcrawl.health import run_health
 from rumourcrawl.items import CrawledPage
@@ -141,13 +141,7 @@ class RumourPipeline(_StatsPipeline):
             article.rumours = []
             return page
         try:
-            article.rumours = article_rumours(
-                article.text,
-                title=article.title,
-                published=article.published,
-                outlet=article.outlet,
-                language=article.language,
-            )
+            article.rumours = rumours_of(article)
         except Exception:  # the article is worth keeping even if the rumour rules trip on it
             logger.exception("Rumour extraction failed on %s; storing the article without rumours", page.url)
             self.stats.inc_value("rumourcrawl/errors")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from rumourcrawl import store
 from rumourcrawl.extract import ExtractionError, extract_article
-from rumourcrawl.extract.gossip import article_rumours
+from rumourcrawl.extract.gossip import rumours_of
 from rumourcrawl.extract.urls import canonical_url
 from rumourcrawl.pipelines import settle_date
 from rumourcrawl.sites import all_sites, site_for_url
@@ -56,13 +56,7 @@ def reextract(db_path: str | Path) -> dict[str, int]:
                 # date stands in for it.
                 settle_date(article, page["html"], _fetch_time(stored["last_fetched"]), stored["published"], url=url)
                 article.title = article.title or stored["title"]
-                article.rumours = article_rumours(
-                    article.text,
-                    title=article.title,
-                    published=article.published,
-                    outlet=article.outlet,
-                    language=article.language,
-                )
+                article.rumours = rumours_of(article)
             except ExtractionError as exc:
                 # The stored row stays as it was: a rule change must not lose an article.
                 logger.warning("Could not re-extract %s (%s); keeping the stored row", page["url"], exc)

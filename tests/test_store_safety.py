@@ -238,7 +238,7 @@ def test_reextract_never_overwrites_another_article_at_a_new_canonical_url(tmp_p
 def test_reextract_counts_a_page_the_rumour_rules_trip_on_and_goes_on(tmp_path, monkeypatch):
     from rumourcrawl import reextract as module
     from rumourcrawl.extract import extract_article
-    from rumourcrawl.extract.gossip import article_rumours
+    from rumourcrawl.extract.gossip import rumours_of
 
     pages = {SUN_URL: "fundus_uk_TheSun_2024_04_22", STANDARD_URL: "fundus_uk_EveningStandard_2024_05_02"}
     path = tmp_path / "rumours.db"
@@ -249,12 +249,12 @@ def test_reextract_counts_a_page_the_rumour_rules_trip_on_and_goes_on(tmp_path, 
     before = list(db.query("SELECT url, text, rumour_count FROM articles ORDER BY url"))
     db.close()
 
-    def tripping(text, **kwargs):
-        if "Foden" in text:
+    def tripping(article):
+        if "Foden" in article.text:
             raise IndexError("a rule tripped")
-        return article_rumours(text, **kwargs)
+        return rumours_of(article)
 
-    monkeypatch.setattr(module, "article_rumours", tripping)  # raising=True: the name must exist
+    monkeypatch.setattr(module, "rumours_of", tripping)  # raising=True: the name must exist
     figures = module.reextract(path)
     assert (figures["reextracted"], figures["failed"]) == (1, 1)
     after = list(sqlite_utils.Database(path).query("SELECT url, text, rumour_count FROM articles ORDER BY url"))

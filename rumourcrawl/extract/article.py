@@ -23,7 +23,7 @@ from lxml import html as lxml_html
 from trafilatura.utils import load_html
 from w3lib.encoding import html_to_unicode
 
-from .gossip import article_rumours
+from .gossip import rumours_of
 from .models import Article
 from .promo import remove_promo_lines, remove_promos_from_tree
 
@@ -403,13 +403,7 @@ def extract_article(
         description=_meta(tree, "description", "og:description") or document.get("description"),
     )
     if with_rumours:
-        article.rumours = article_rumours(
-            article.text,
-            title=article.title,
-            published=article.published,
-            outlet=article.outlet,
-            language=article.language,
-        )
+        article.rumours = rumours_of(article)
     return article
 
 
@@ -429,7 +423,5 @@ def article_from_text(
     article = Article(url=url or "", text=body, title=title, outlet=outlet, published=normalise_date(published))
     if body or title:
         article.language = _language(lxml_html.fromstring("<html><body></body></html>"), f"{title or ''}\n{body}")
-    article.rumours = article_rumours(
-        body, title=title, published=article.published, outlet=outlet, language=article.language
-    )
+    article.rumours = rumours_of(article)
     return article

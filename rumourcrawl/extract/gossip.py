@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from .gazetteer import load_gazetteer
-from .models import Rumour
+from .models import Article, Rumour
 from .rumours import extract_rumours
 
 # Languages the rumour rules are written for. Pages in others are stored, with no rumour rows.
@@ -142,3 +142,14 @@ def article_rumours(
     if items:
         return roundup_rumours(items, published=published, outlet=outlet)
     return extract_rumours(text, title=title, published=published, outlet=outlet)
+
+
+def rumours_of(article: Article) -> list[Rumour]:
+    """`article_rumours` on an Article's own text, headline, date, outlet and language."""
+    return article_rumours(
+        article.text,
+        title=article.title,
+        published=article.published,
+        outlet=article.outlet,
+        language=article.language,
+    )
