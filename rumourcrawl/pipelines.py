@@ -269,14 +269,7 @@ class StorePipeline(_StatsPipeline):
                 "started": self.started,
                 "finished": store.utc_now(),
                 "finish_reason": reason,
-                "pages": stats.get("response_received_count", 0),
-                "articles_new": stats.get("rumourcrawl/articles_new", 0),
-                "articles_updated": stats.get("rumourcrawl/articles_updated", 0),
-                "rumours": stats.get("rumourcrawl/rumours_stored", 0),
-                "skipped": stats.get("rumourcrawl/skipped", 0),
-                "errors": stats.get("rumourcrawl/errors", 0),
-                "stories": story_counts["stories"],
-                "stories_new": story_counts["stories_new"],
+                **store.crawl_run_counts(stats, story_counts),
                 "stats": {
                     k: v for k, v in stats.items() if k.startswith(("rumourcrawl/", "downloader/response_status"))
                 },

@@ -587,6 +587,20 @@ def _process_alive(pid) -> bool:
     return True
 
 
+def crawl_run_counts(stats: dict, stories: dict[str, int]) -> dict[str, int]:
+    """A crawl_runs row's counts, from a run's Scrapy stats and refresh_stories()' answer."""
+    return {
+        "pages": stats.get("response_received_count", 0),
+        "articles_new": stats.get("rumourcrawl/articles_new", 0),
+        "articles_updated": stats.get("rumourcrawl/articles_updated", 0),
+        "rumours": stats.get("rumourcrawl/rumours_stored", 0),
+        "skipped": stats.get("rumourcrawl/skipped", 0),
+        "errors": stats.get("rumourcrawl/errors", 0),
+        "stories": stories["stories"],
+        "stories_new": stories["stories_new"],
+    }
+
+
 def finish_crawl_run(db: sqlite_utils.Database, run_id: int, run: dict) -> None:
     row = {
         key: value
