@@ -45,6 +45,14 @@ def test_find_clubs_uses_longest_alias_and_ignores_lowercase_words():
     assert [m.canonical for m in mentions] == ["Manchester City", "Real Madrid"]
 
 
+def test_a_person_named_like_two_clubs_is_not_two_clubs():
+    # "Arda" and "Turan" are each the short name of a club (Arda Kardzhali, Turan Tovuz).
+    gazetteer = load_gazetteer()
+    assert gazetteer.canonical_club("Arda") and gazetteer.canonical_club("Turan")
+    mentions = gazetteer.find_clubs("Arda Turan joined Barcelona from Atletico.")
+    assert [m.canonical for m in mentions] == ["Barcelona", "Atletico Madrid"]
+
+
 def test_nickname_file_points_at_known_clubs():
     gazetteer = load_gazetteer()
     for line in (GAZETTEER_DIR / "nicknames.tsv").read_text(encoding="utf-8").splitlines():

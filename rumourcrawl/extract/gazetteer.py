@@ -300,7 +300,21 @@ class Gazetteer:
             if following in NOT_CLUB_AFTER or looks_like_first_name:
                 continue
             mentions.append(ClubMention(start, end, text[start:end], canonical, alias_type))
-        return mentions
+        return _drop_name_pairs(text, mentions)
+
+
+def _drop_name_pairs(text: str, mentions: list[ClubMention]) -> list[ClubMention]:
+    """Two clubs' short names side by side are a person's name: "Arda Turan" is neither Arda Kardzhali nor
+    Turan Tovuz. (Clubs named in full, "Chelsea Arsenal" in a headline, are left alone.)"""
+    drop: set[int] = set()
+    for i, (one, other) in enumerate(zip(mentions, mentions[1:], strict=False)):
+        if (
+            text[one.end : other.start] == " "
+            and one.canonical != other.canonical
+            and all(m.alias_type == "name" and m.surface != m.canonical and " " not in m.surface for m in (one, other))
+        ):
+            drop.update((i, i + 1))
+    return [m for i, m in enumerate(mentions) if i not in drop] if drop else mentions
 
 
 @lru_cache(maxsize=4)

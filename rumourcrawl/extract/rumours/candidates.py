@@ -50,11 +50,14 @@ class Reading:
     analyser: ArticleAnalyser
     candidates: list[Candidate]
     headline_sentences: int  # how many leading sentences are the headline (or a post's first line)
-    facts: list[dict[str, float]] = field(default_factory=list)  # per sentence, filled by features.sentence_facts
+    facts: object = None  # features.SentenceFacts, set by features.sentence_facts
     person_facts: dict[int, dict[str, float]] = field(default_factory=dict)  # cache of features._person_facts
     club_context: dict[tuple[int, int], dict[str, float]] = field(default_factory=dict)  # features._club_context
     person_clubs: dict[int, tuple[int, int]] | None = None  # features._club_candidates
     sentence_words: dict[int, dict[str, float]] = field(default_factory=dict)  # features._sentence_words
+    homes: dict[int, set[str]] | None = None  # features._home_clubs
+    rule_links: tuple | None = None  # features._rule_links
+    lower_words: set[str] | None = None  # features._person_facts
     _person_ranks: dict[int, int] | None = None
     _club_ranks: dict[str, int] | None = None
 
@@ -124,13 +127,15 @@ def read_text(
     for info, clubs in zip(infos, sentence_clubs, strict=True):
         paragraph_clubs.setdefault(info.sentence.paragraph, []).extend(clubs)
     last_people: list[Person] = []
+    # The text's most-named person: "The suitors include Ajax, PSV and Utrecht" is about them.
+    main_person = sorted(analyser.registry.people, key=lambda p: -p.mentions)[:1]
     for index, info in enumerate(infos):
         people = list({id(m.person): m.person for m in info.mentions}.values())
         clubs = sentence_clubs[index]
         if not people:
             # "The Brazilian could now be heading to Al Ettifaq": the subject of the last sentence that
             # named someone is the one meant (not whoever that sentence named last).
-            for person in last_people[:1]:
+            for person in {id(p): p for p in last_people[:1] + main_person}.values():
                 for club in clubs:
                     candidate(person, club).near_sentences.append(index)
             continue

@@ -43,47 +43,92 @@ PROMO_LINE_RE = re.compile(r"^\s*(?:MORE|READ|READ MORE|ALSO READ|RELATED|WATCH|
 WORD_RE = re.compile(r"[a-z][a-z'’-]*")
 HERE_WE_GO_RE = re.compile(r"here we go|✅|🚨|exclusive|excl\b", re.I)
 MAX_BETWEEN_WORDS = 8
+# "Chelsea striker X", "West Ham's X", "Brentford star X": lower-case words only between club and name.
+HOME_BETWEEN_RE = re.compile(r"^(?:['’]s)?(?:\s+[a-z][a-z0-9-]*){0,3}\s+$")
+NOT_HOME_WORDS = frozenset(
+    "to from by for and or with want wants wanted eye eyes sign signing target targets is are have has were was "
+    "in on at linked chase chasing chased join joined joins move sell sold bid offer after than like".split()
+)
+ANAPHOR_START_RE = re.compile(r"^\W*(?:the|he|his|they|their|this|that|both)\b", re.I)
+LOWER_WORD_RE = re.compile(r"(?<![\w'’])[a-z][a-z'’-]+")
 
 
-def sentence_facts(reading: Reading) -> list[dict[str, float]]:
-    """Facts about each sentence on its own (computed once, shared by every candidate in it)."""
-    facts = []
-    for info in reading.analyser.infos:
-        sentence = info.sentence
-        text = sentence.text
-        lowered = text.casefold()
-        f: dict[str, float] = {f"cue:{stage}": 1.0 for stage in _cue_stages(lowered)}
-        for name, pattern in (
-            ("exit", EXIT_RE),
-            ("stay", STAY_RE),
-            ("loan", LOAN_RE),
-            ("appointment", APPOINTMENT_RE),
-            ("hedge", HEDGE_RE),
-            ("negative", NEGATIVE_RE),
-            ("general_denial", GENERAL_DENIAL_RE),
-            ("historical", HISTORICAL_CUES),
-            ("past_season", PAST_SEASON_RE),
-            ("conditional", CONDITIONAL_EXIT_RE),
-            ("hwg", HERE_WE_GO_RE),
-        ):
-            if pattern.search(lowered if name not in ("historical", "general_denial", "conditional") else text):
-                f[f"s:{name}"] = 1.0
-        year = PAST_YEAR_RE.search(text)
-        if year:
-            f["s:year"] = 1.0
-        if sentence.quoted:
-            f["s:quoted"] = 1.0
-        if FIRST_PERSON_RE.search(text):
-            f["s:first_person"] = 1.0
-        if info.source:
-            f["s:attributed"] = 1.0
-        if PROMO_LINE_RE.match(text):
-            f["s:promo_line"] = 1.0
-        if text.rstrip().endswith("?"):
-            f["s:question"] = 1.0
-        facts.append(f)
-    reading.facts = facts
-    return facts
+class SentenceFacts:
+    """Facts about each sentence on its own, computed when a candidate first asks (many sentences name
+    no one and are never asked) and then shared by every candidate of that sentence."""
+
+    def __init__(self, reading: Reading) -> None:
+        self.infos = reading.analyser.infos
+        self.known: dict[int, dict[str, float]] = {}
+
+    def __getitem__(self, index: int) -> dict[str, float]:
+        found = self.known.get(index)
+        if found is None:
+            found = self.known[index] = _facts_of_sentence(self.infos[index])
+        return found
+
+
+def sentence_facts(reading: Reading) -> SentenceFacts:
+    reading.facts = SentenceFacts(reading)
+    return reading.facts
+
+
+SENTENCE_CHECKS = (  # (feature, regex, whether it reads the text as written rather than lower-cased)
+    ("exit", EXIT_RE, False),
+    ("stay", STAY_RE, False),
+    ("loan", LOAN_RE, False),
+    ("appointment", APPOINTMENT_RE, False),
+    ("hedge", HEDGE_RE, False),
+    ("negative", NEGATIVE_RE, False),
+    ("general_denial", GENERAL_DENIAL_RE, True),
+    ("historical", HISTORICAL_CUES, True),
+    ("past_season", PAST_SEASON_RE, False),
+    ("conditional", CONDITIONAL_EXIT_RE, True),
+    ("hwg", HERE_WE_GO_RE, False),
+)
+
+# Substrings each branch of a slow regex needs (one of them must be in the lower-cased sentence).
+SENTENCE_CHECK_GATES = {
+    "historical": (
+        "linked",
+        "previously",
+        "since",
+        "before",
+        "past",
+        "close to",
+        "almost",
+        "nearly",
+        "years",
+        "who",
+        "which",
+    ),
+}
+
+
+def _facts_of_sentence(info) -> dict[str, float]:
+    sentence = info.sentence
+    text = sentence.text
+    lowered = text.casefold()
+    f: dict[str, float] = {f"cue:{stage}": 1.0 for stage in _cue_stages(lowered)}
+    for name, pattern, as_written in SENTENCE_CHECKS:
+        gate = SENTENCE_CHECK_GATES.get(name)
+        if gate is not None and not any(word in lowered for word in gate):
+            continue  # none of the words every branch of the regex needs: skip the slow search
+        if pattern.search(text if as_written else lowered):
+            f[f"s:{name}"] = 1.0
+    if PAST_YEAR_RE.search(text):
+        f["s:year"] = 1.0
+    if sentence.quoted:
+        f["s:quoted"] = 1.0
+    if FIRST_PERSON_RE.search(text):
+        f["s:first_person"] = 1.0
+    if info.source:
+        f["s:attributed"] = 1.0
+    if PROMO_LINE_RE.match(text):
+        f["s:promo_line"] = 1.0
+    if text.rstrip().endswith("?"):
+        f["s:question"] = 1.0
+    return f
 
 
 def facts_of(reading: Reading, index: int) -> list[str]:
@@ -97,13 +142,30 @@ def _bucket(value: float, edges: tuple[float, ...]) -> str:
     return f">{edges[-1]}"
 
 
-def candidate_features(reading: Reading, candidate: Candidate, facts: list[dict[str, float]]) -> dict[str, float]:
+class Features(dict):
+    """One candidate's features {name: value}, plus blocks it shares with other candidates (the words of
+    the sentence where the pair meets): `RumourModel.score` weighs each shared block once per text."""
+
+    __slots__ = ("shared",)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.shared: tuple[dict[str, float], ...] = ()
+
+    def flat(self) -> dict[str, float]:
+        merged = dict(self)
+        for block in self.shared:
+            merged.update(block)
+        return merged
+
+
+def candidate_features(reading: Reading, candidate: Candidate, facts: SentenceFacts) -> Features:
     analyser = reading.analyser
     infos = analyser.infos
     person = candidate.person
     club = candidate.to_club
     n_sentences = max(1, len(infos))
-    f: dict[str, float] = {"bias": 1.0}
+    f = Features(bias=1.0)
     f[f"role={person.role}"] = 1.0
     words = len(person.name.split())
     f[f"name_words={min(words, 3)}"] = 1.0
@@ -114,6 +176,18 @@ def candidate_features(reading: Reading, candidate: Candidate, facts: list[dict[
             f["only_speaker"] = 1.0
     replaced = _person_facts(reading, person)
     f.update(replaced)
+    if club is not None and club in _home_clubs(reading).get(id(person), ()):
+        f["home_club"] = 1.0
+    # What the rules claimed around this pair: the club as the person's selling club, other destinations.
+    dests, froms, taken = _rule_links(reading)
+    if club is not None:
+        if (id(person), club) in froms:
+            f["rule_from_club"] = 1.0
+        if club in taken and (id(person), club) not in dests:
+            f["club_claimed_for_other"] = 1.0
+    others = sum(1 for d in dests.get(id(person), ()) if d != club)
+    if others:
+        f["rule_other_dest=" + _bucket(others, (1, 2))] = 1.0
     if analyser.gazetteer.source(person.name) is not None:
         f["journalist"] = 1.0
     if analyser.gazetteer.canonical_club(person.name) is not None:
@@ -170,11 +244,13 @@ def candidate_features(reading: Reading, candidate: Candidate, facts: list[dict[
             if index < reading.headline_sentences:
                 f["head_" + name] = 1.0
     if meet:
-        f.update(_sentence_words(reading, meet[0]))
+        f.shared = (_sentence_words(reading, meet[0]),)
     if not sentences:
         for index in set(near):
             for name in facts[index]:
                 f["near_" + name] = 1.0
+        if near and not infos[near[0]].mentions and ANAPHOR_START_RE.match(infos[near[0]].sentence.text):
+            f["near_anaphor_start"] = 1.0  # "The winger is also wanted by Everton"
     if club is not None:
         _pair_features(reading, candidate, f)
     else:
@@ -182,10 +258,23 @@ def candidate_features(reading: Reading, candidate: Candidate, facts: list[dict[
         f["person_clubs=" + _bucket(person_clubs, (0, 1, 2))] = 1.0
         if rule_clubs:
             f["person_has_rule_club"] = 1.0
-    if f["short_text"]:
-        # Posts and articles word claims differently: a second weight for each feature in short texts.
-        f.update({"S|" + name: value for name, value in f.items() if not name.startswith(("w:", "sw:"))})
     return f
+
+
+SHORT_PREFIX = "S|"
+
+
+def with_short_copies(features: Features) -> dict[str, float]:
+    """Posts and articles word claims differently: in a short text every feature but the words gets a
+    second copy, so the model learns a second weight for it. Training expands features this way; at
+    extraction `RumourModel` folds the two weights into one, which gives the same score for half the work."""
+    f = features.flat()
+    if f.get("short_text"):
+        f.update({SHORT_PREFIX + name: value for name, value in f.items() if not name.startswith(UNCOPIED_PREFIXES)})
+    return f
+
+
+UNCOPIED_PREFIXES = ("w:", "sw:")
 
 
 TAKE_OVER_FROM_RE = re.compile(r"\b(?:take|took|taking|takes) over from\s+$|\bin place of\s+$|\bsacked\s+$")
@@ -226,8 +315,51 @@ def _person_facts(reading: Reading, person) -> dict[str, float]:
                 f["person_official_noun"] = 1.0
             if info.sentence.in_quote(mention.start):
                 f["person_quoted_mention"] = 1.0
+    lower_words = reading.lower_words
+    if lower_words is None:
+        text = "\n".join(info.sentence.text for info in reading.analyser.infos)
+        lower_words = reading.lower_words = set(LOWER_WORD_RE.findall(text))
+    for word in person.name.split():
+        if word.casefold() in lower_words:
+            f["name_word_in_lower_case"] = 1.0  # "Monitoring Contract Situation": words of a headline, not a name
+        elif reading.analyser.gazetteer.canonical_club(word) is not None:
+            f["name_word_is_club"] = 1.0
     cache[id(person)] = f
     return f
+
+
+def _rule_links(reading: Reading) -> tuple[dict, set, set]:
+    """The rules' claims as lookups: id(person) → destinations, (person, selling club) pairs, claimed clubs."""
+    if reading.rule_links is None:
+        dests: dict = {}
+        froms: set = set()
+        taken: set = set()
+        for c in reading.candidates:
+            for claim in c.rule_claims:
+                if claim.to_club:
+                    dests.setdefault(id(c.person), set()).add(claim.to_club)
+                    dests[(id(c.person), claim.to_club)] = True
+                    taken.add(claim.to_club)
+                if claim.from_club:
+                    froms.add((id(c.person), claim.from_club))
+        reading.rule_links = (dests, froms, taken)
+    return reading.rule_links
+
+
+def _home_clubs(reading: Reading) -> dict[int, set[str]]:
+    """id(person) → the clubs the text names as the person's own ("Chelsea striker X", "West Ham's X")."""
+    if reading.homes is None:
+        homes: dict[int, set[str]] = {}
+        for info in reading.analyser.infos:
+            text = info.sentence.text
+            for mention in info.mentions:
+                for club in info.clubs:
+                    if club.end <= mention.start and mention.start - club.end <= 30:
+                        between = text[club.end : mention.start]
+                        if HOME_BETWEEN_RE.match(between) and NOT_HOME_WORDS.isdisjoint(between.split()):
+                            homes.setdefault(id(mention.person), set()).add(club.canonical)
+        reading.homes = homes
+    return reading.homes
 
 
 def _sentence_words(reading: Reading, index: int) -> dict[str, float]:

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from ...paths import package_data
+from .features import SHORT_PREFIX
 
 MODEL_PATH = package_data("models", "rumour_model.json")
 
@@ -30,12 +31,11 @@ class Scores:
 class RumourModel:
     def __init__(self, data: dict) -> None:
         self.data = data
-        self.index: dict[str, int] = {name: i for i, name in enumerate(data["features"])}
         self.stages: list[str] = data["stage"]["classes"]
         self.kinds: list[str] = data["kind"]["classes"]
         self.threshold: float = data.get("threshold", 0.5)
         # One row per feature: [keep weight, stage weights..., kind weights...]
-        self.weights = np.hstack(
+        weights = np.hstack(
             [
                 np.asarray(data["keep"]["coef"], dtype=float).reshape(-1, 1),
                 np.asarray(data["stage"]["coef"], dtype=float).T,
@@ -45,6 +45,18 @@ class RumourModel:
         self.intercepts = np.concatenate(
             [[data["keep"]["intercept"]], data["stage"]["intercept"], data["kind"]["intercept"]]
         ).astype(float)
+        # A short text's feature X was trained as X and its copy "S|X" (features.with_short_copies): fold
+        # both weights into one row of a second table, so extraction looks each name up once.
+        trained = {name: i for i, name in enumerate(data["features"])}
+        names = list(dict.fromkeys(n.removeprefix(SHORT_PREFIX) for n in data["features"]))
+        self.index: dict[str, int] = {name: i for i, name in enumerate(names)}
+        zero = np.zeros(weights.shape[1])
+        long_rows = [weights[trained[n]] if n in trained else zero for n in names]
+        short_rows = [
+            row + (weights[trained[SHORT_PREFIX + n]] if SHORT_PREFIX + n in trained else zero)
+            for n, row in zip(names, long_rows, strict=True)
+        ]
+        self.weights = np.vstack(long_rows + short_rows) if names else np.zeros((0, len(self.intercepts)))
 
     @classmethod
     def load(cls, path: Path | str = MODEL_PATH) -> RumourModel:
@@ -55,19 +67,39 @@ class RumourModel:
         return cls(data)
 
     def score(self, features: list[dict[str, float]]) -> Scores:
+        """Scores of each candidate's features (plain dicts, or `features.Features` with shared blocks)."""
         n = len(features)
-        totals = np.tile(self.intercepts, (n, 1))
-        rows, columns, values = [], [], []
-        index = self.index
-        for row, named in enumerate(features):
+        get = self.index.get
+        n_names = len(self.index)
+        columns: list[int] = []
+        values: list[float] = []
+        starts: list[int] = []
+        for named in features:
+            starts.append(len(columns))
+            offset = n_names if named.get("short_text") else 0  # the short-text table (see __init__)
             for name, value in named.items():
-                column = index.get(name)
+                column = get(name)
                 if column is not None:
-                    rows.append(row)
-                    columns.append(column)
+                    columns.append(column + offset)
                     values.append(value)
-        if rows:  # every candidate's weighted features summed in one numpy pass
-            np.add.at(totals, np.asarray(rows), self.weights[columns] * np.asarray(values)[:, None])
+        totals = np.tile(self.intercepts, (n, 1))
+        blocks: dict[int, np.ndarray] = {}
+        for row, named in enumerate(features):
+            for block in getattr(named, "shared", ()):
+                # Shared blocks hold words, which have no short-text copy: the first table serves both.
+                weights = blocks.get(id(block))
+                if weights is None:
+                    found = [(c, v) for c, v in zip(map(get, block), block.values(), strict=True) if c is not None]
+                    weights = blocks[id(block)] = (
+                        sum(self.weights[c] * v for c, v in found) if found else np.zeros(len(self.intercepts))
+                    )
+                totals[row] += weights
+        if columns:
+            # Each candidate's weighted features summed in one numpy pass: its features are a contiguous run.
+            weighted = self.weights[columns] * np.asarray(values)[:, None]
+            ends = starts[1:] + [len(columns)]
+            filled = [i for i in range(n) if starts[i] < ends[i]]
+            totals[filled] += np.add.reduceat(weighted, [starts[i] for i in filled], axis=0)
         n_stages = len(self.stages)
         keep = 1.0 / (1.0 + np.exp(-totals[:, 0]))
         return Scores(keep, _softmax(totals[:, 1 : 1 + n_stages]), _softmax(totals[:, 1 + n_stages :]))

@@ -19,7 +19,7 @@ from pathlib import Path
 from ...evaluate import candidate_key, row_key
 from ..models import ALL_STAGES, KINDS
 from .candidates import Reading
-from .features import candidate_features, sentence_facts
+from .features import candidate_features, sentence_facts, with_short_copies
 from .labelled import LabelledText, load_labelled, read_labelled
 from .model import MODEL_PATH
 
@@ -56,7 +56,7 @@ class Example:
 def build_example(text: LabelledText) -> Example:
     reading = read_labelled(text)
     facts = sentence_facts(reading)
-    features = [candidate_features(reading, c, facts) for c in reading.candidates]
+    features = [with_short_copies(candidate_features(reading, c, facts)) for c in reading.candidates]
     live: dict[tuple, dict] = {}
     historical: set[tuple] = set()
     for row in text.gold:
