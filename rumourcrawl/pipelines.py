@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 from scrapy import signals
 from scrapy.exceptions import DropItem
+from twisted.internet import task
 
 from rumourcrawl import dates, store
 from rumourcrawl.extract import ExtractionError, extract_article
@@ -196,15 +197,58 @@ class DedupePipeline(_StatsPipeline):
 
 
 class StorePipeline(_StatsPipeline):
-    """Write each article and its rumours into SQLite, one transaction per article."""
+    """Write each article and its rumours into SQLite: batched, one transaction per
+    RUMOURCRAWL_STORE_BATCH_ITEMS articles or RUMOURCRAWL_STORE_BATCH_SECONDS, each article its own
+    savepoint in it (it lands whole with its rumours or not at all; see store.WriteBatch)."""
+
+    batch: store.WriteBatch | None = None  # None: each article commits at once (the distributed writer batches itself)
+
+    def __init__(self, crawler):
+        super().__init__(crawler)
+        # Subjects of the rumours this run wrote or replaced: only their stories are refreshed at the end.
+        self.touched_subjects: set[str] = set()
+        self.in_batch: list[CrawledPage] = []  # stored in the open batch, not yet committed
 
     def open_spider(self):
-        self.db_path = self.crawler.settings.get("RUMOURCRAWL_DB")
+        settings = self.crawler.settings
+        self.db_path = settings.get("RUMOURCRAWL_DB")
         self.db = store.open_db(self.db_path)
-        self.keep_html = self.crawler.settings.getbool("RUMOURCRAWL_STORE_HTML")
+        self.keep_html = settings.getbool("RUMOURCRAWL_STORE_HTML")
         self.started = store.utc_now()
         self.run_id = store.start_crawl_run(self.db, self.crawler.spider.name, self.started, os.getpid())
+        items = settings.getint("RUMOURCRAWL_STORE_BATCH_ITEMS")
+        seconds = settings.getfloat("RUMOURCRAWL_STORE_BATCH_SECONDS")
+        if items > 1:
+            self.batch = store.WriteBatch(self.db, items=items, seconds=seconds)
+            self.flusher = task.LoopingCall(self.commit_if_due)
+            self.flusher.start(max(seconds, 0.05), now=False)
         logger.info("Storing articles in %s", self.db_path)
+
+    def commit_if_due(self) -> None:
+        if self.batch is not None and self.batch.due():
+            self.commit()
+
+    def commit(self) -> None:
+        """Commit the open batch; if the commit fails, its pages count as failed and are fetched again."""
+        pages, self.in_batch = self.in_batch, []
+        try:
+            if self.batch is not None:
+                self.batch.commit()
+        except Exception as exc:
+            self._batch_lost(pages, exc)
+
+    def _batch_lost(self, pages: list[CrawledPage], exc: Exception) -> None:
+        logger.error("Could not store a batch of %d article(s): %s", len(pages), exc)
+        for page in pages:
+            self.stats.inc_value("rumourcrawl/errors")
+            self.stats.inc_value("rumourcrawl/errors/store_failed")
+            _mark_listing_incomplete(self.crawler, page)
+
+    def close_spider(self):
+        if self.batch is not None:
+            if self.flusher.running:
+                self.flusher.stop()
+            self.commit()
 
     def process_item(self, page: CrawledPage):
         # The HTML is kept as the text the crawl decoded (its charset corrected, see the spider),
@@ -212,13 +256,24 @@ class StorePipeline(_StatsPipeline):
         # what the crawl read.
         html = "\ufeff".encode() + decode_html(page.body, page.content_type).encode() if self.keep_html else None
         try:
+            if self.batch is not None:
+                self.batch.begin()
             result = store.save_article(self.db, page.article, site=page.site, html=html, signature=page.signature)
         except Exception as exc:  # a locked or full disk: counted, and the page is fetched again next run
             logger.error("Could not store %s: %s", page.url, exc)
             self.stats.inc_value("rumourcrawl/errors")
             self.stats.inc_value("rumourcrawl/errors/store_failed")
             _mark_listing_incomplete(self.crawler, page)
+            if self.in_batch and not self.db.conn.in_transaction:  # the error took the whole batch with it
+                self._batch_lost(self.in_batch, exc)
+                self.in_batch = []
             raise DropItem(f"store failed: {exc}", log_level="DEBUG") from exc
+        self.touched_subjects |= result.subjects
+        if self.batch is not None:
+            self.in_batch.append(page)
+            self.batch.wrote()
+            if self.batch.due():
+                self.commit()
         if result.skipped:  # another page's copy of a stored article, claiming its URL
             self.stats.inc_value("rumourcrawl/duplicates/canonical")
             logger.warning(
@@ -251,8 +306,11 @@ class StorePipeline(_StatsPipeline):
         return pipeline
 
     def finish_run(self, spider, reason):
-        # Stories span articles, so they are rebuilt once the run's articles are all stored.
-        story_counts = store.refresh_stories(self.db)
+        # Stories span articles, so they are refreshed once the run's articles are all stored: those
+        # of the people the run wrote about, or all of them with RUMOURCRAWL_REBUILD_STORIES.
+        self.close_spider()  # committed already when the engine closed the pipelines; a no-op then
+        rebuild = self.crawler.settings.getbool("RUMOURCRAWL_REBUILD_STORIES")
+        story_counts = store.refresh_stories(self.db, None if rebuild else self.touched_subjects)
         self.stats.set_value("rumourcrawl/stories", story_counts["stories"])
         self.stats.set_value("rumourcrawl/stories_new", story_counts["stories_new"])
         health, warning = run_health(self.crawler.spider.name, self.stats.get_stats())
