@@ -128,9 +128,11 @@ _RUMOURS = """SELECT r.id, r.subject, r.subject_role, r.from_club, r.to_club, r.
                       r.fee_currency, r.source_tier, r.position, r.article_url, r.confidence,
                       coalesce(r.published, a.published, a.first_fetched) AS "when", a.first_fetched,
                       coalesce(a.outlet, o.domain, a.url) AS outlet_name
-               FROM rumours r JOIN articles a ON a.url = r.article_url
+               FROM rumours r CROSS JOIN articles a ON a.url = r.article_url
                LEFT JOIN outlets o ON o.name = a.outlet
                WHERE a.duplicate_of IS NULL AND NOT coalesce(r.historical, 0) AND r.subject != ''"""
+# CROSS JOIN: the rumours first (for a run, those of its subjects, through the subject index), then
+# their articles; else the planner may walk every original article (duplicate_of IS NULL) first.
 _CHUNK = 500  # values per IN (...) list
 
 
