@@ -6,9 +6,11 @@ import logging
 import os
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 
 from scrapy import signals
 from scrapy.exceptions import DropItem
+from twisted.internet import task
 
 from rumourcrawl import dates, store
 from rumourcrawl.extract import ExtractionError, extract_article
@@ -195,16 +197,101 @@ class DedupePipeline(_StatsPipeline):
         return page
 
 
+class _SharedWriter:
+    """One connection and one write batch per database file in this process.
+
+    Every spider's StorePipeline in one process (`rumourcrawl crawl --all`) writes through it: two
+    connections used from the one reactor thread would wait on each other's write lock, one holding
+    its batch open while the other's BEGIN blocks the thread that would commit it.
+    """
+
+    _open: dict[str, _SharedWriter] = {}
+
+    def __init__(self, path: str, items: int, seconds: float):
+        self.path = path
+        self.db = store.open_db(path)
+        self.batch = store.WriteBatch(self.db, items=items, seconds=seconds) if items > 1 else None
+        self.pending: list[tuple[StorePipeline, CrawledPage]] = []  # in the open batch, not yet committed
+        self.users = 0
+        self.flusher = None
+        if self.batch is not None:
+            self.flusher = task.LoopingCall(self.commit_if_due)
+            self.flusher.start(max(seconds, 0.05), now=False)
+
+    @classmethod
+    def acquire(cls, path: str, items: int, seconds: float) -> _SharedWriter:
+        key = str(Path(path).resolve())
+        writer = cls._open.get(key)
+        if writer is None:
+            writer = cls._open[key] = cls(path, items, seconds)
+        writer.users += 1
+        return writer
+
+    def commit_if_due(self) -> None:
+        if self.batch is not None and self.batch.due():
+            self.commit()
+
+    def commit(self) -> None:
+        """Commit the open batch; if the commit fails, its pages count as failed and are fetched again."""
+        pending, self.pending = self.pending, []
+        try:
+            if self.batch is not None:
+                self.batch.commit()
+        except Exception as exc:
+            self.lost(pending, exc)
+
+    def lost(self, pending: list[tuple[StorePipeline, CrawledPage]], exc: Exception) -> None:
+        logger.error("Could not store a batch of %d article(s): %s", len(pending), exc)
+        for pipeline, page in pending:
+            pipeline.count_failed(page)
+
+    def release(self) -> None:
+        self.users -= 1
+        if self.users > 0:
+            return
+        if self.flusher is not None and self.flusher.running:
+            self.flusher.stop()
+        self.commit()
+        self.db.close()
+        self._open.pop(str(Path(self.path).resolve()), None)
+
+
 class StorePipeline(_StatsPipeline):
-    """Write each article and its rumours into SQLite, one transaction per article."""
+    """Write each article and its rumours into SQLite: batched, one transaction per
+    RUMOURCRAWL_STORE_BATCH_ITEMS articles or RUMOURCRAWL_STORE_BATCH_SECONDS, each article its own
+    savepoint in it (it lands whole with its rumours or not at all; see store.WriteBatch)."""
+
+    # None: each article commits at once (the distributed writer sets `db` and batches itself).
+    writer: _SharedWriter | None = None
+    batch: store.WriteBatch | None = None
+
+    def __init__(self, crawler):
+        super().__init__(crawler)
+        # Subjects of the rumours this run wrote or replaced: only their stories are refreshed at the end.
+        self.touched_subjects: set[str] = set()
 
     def open_spider(self):
-        self.db_path = self.crawler.settings.get("RUMOURCRAWL_DB")
-        self.db = store.open_db(self.db_path)
-        self.keep_html = self.crawler.settings.getbool("RUMOURCRAWL_STORE_HTML")
+        settings = self.crawler.settings
+        self.db_path = settings.get("RUMOURCRAWL_DB")
+        self.writer = _SharedWriter.acquire(
+            self.db_path,
+            settings.getint("RUMOURCRAWL_STORE_BATCH_ITEMS"),
+            settings.getfloat("RUMOURCRAWL_STORE_BATCH_SECONDS"),
+        )
+        self.db, self.batch = self.writer.db, self.writer.batch
+        self.keep_html = settings.getbool("RUMOURCRAWL_STORE_HTML")
         self.started = store.utc_now()
         self.run_id = store.start_crawl_run(self.db, self.crawler.spider.name, self.started, os.getpid())
         logger.info("Storing articles in %s", self.db_path)
+
+    def count_failed(self, page: CrawledPage) -> None:
+        self.stats.inc_value("rumourcrawl/errors")
+        self.stats.inc_value("rumourcrawl/errors/store_failed")
+        _mark_listing_incomplete(self.crawler, page)
+
+    def close_spider(self):
+        if self.writer is not None:
+            self.writer.commit()
 
     def process_item(self, page: CrawledPage):
         # The HTML is kept as the text the crawl decoded (its charset corrected, see the spider),
@@ -212,13 +299,23 @@ class StorePipeline(_StatsPipeline):
         # what the crawl read.
         html = "\ufeff".encode() + decode_html(page.body, page.content_type).encode() if self.keep_html else None
         try:
+            if self.batch is not None:
+                self.batch.begin()
             result = store.save_article(self.db, page.article, site=page.site, html=html, signature=page.signature)
         except Exception as exc:  # a locked or full disk: counted, and the page is fetched again next run
             logger.error("Could not store %s: %s", page.url, exc)
-            self.stats.inc_value("rumourcrawl/errors")
-            self.stats.inc_value("rumourcrawl/errors/store_failed")
-            _mark_listing_incomplete(self.crawler, page)
+            self.count_failed(page)
+            if self.writer is not None and self.writer.pending and not self.db.conn.in_transaction:
+                # The error took the whole batch with it.
+                pending, self.writer.pending = self.writer.pending, []
+                self.writer.lost(pending, exc)
             raise DropItem(f"store failed: {exc}", log_level="DEBUG") from exc
+        self.touched_subjects |= result.subjects
+        if self.batch is not None:
+            self.writer.pending.append((self, page))
+            self.batch.wrote()
+            if self.batch.due():
+                self.writer.commit()
         if result.skipped:  # another page's copy of a stored article, claiming its URL
             self.stats.inc_value("rumourcrawl/duplicates/canonical")
             logger.warning(
@@ -251,8 +348,11 @@ class StorePipeline(_StatsPipeline):
         return pipeline
 
     def finish_run(self, spider, reason):
-        # Stories span articles, so they are rebuilt once the run's articles are all stored.
-        story_counts = store.refresh_stories(self.db)
+        # Stories span articles, so they are refreshed once the run's articles are all stored: those
+        # of the people the run wrote about, or all of them with RUMOURCRAWL_REBUILD_STORIES.
+        self.close_spider()  # committed already when the engine closed the pipelines; a no-op then
+        rebuild = self.crawler.settings.getbool("RUMOURCRAWL_REBUILD_STORIES")
+        story_counts = store.refresh_stories(self.db, None if rebuild else self.touched_subjects)
         self.stats.set_value("rumourcrawl/stories", story_counts["stories"])
         self.stats.set_value("rumourcrawl/stories_new", story_counts["stories_new"])
         health, warning = run_health(self.crawler.spider.name, self.stats.get_stats())
@@ -275,4 +375,4 @@ class StorePipeline(_StatsPipeline):
                 },
             },
         )
-        self.db.close()
+        self.writer.release()

@@ -18,6 +18,13 @@ RUMOURCRAWL_REFETCH = False
 # Keep each article's raw HTML (zlib-compressed) so `rumourcrawl reextract` can rebuild every
 # derived row after the cleaning or rumour rules improve, without recrawling.
 RUMOURCRAWL_STORE_HTML = False
+# Articles are written in batches: one transaction per this many articles or seconds, whichever
+# comes first (each article lands whole with its rumours; a kill loses the open batch, which the
+# next run fetches again). 1 commits each article at once.
+RUMOURCRAWL_STORE_BATCH_ITEMS = 100
+RUMOURCRAWL_STORE_BATCH_SECONDS = 2.0
+# At the end of a run, stories are refreshed for the people the run wrote about; True rebuilds all.
+RUMOURCRAWL_REBUILD_STORIES = False
 # At most this many article pages per site per run (0 = no cap).
 RUMOURCRAWL_MAX_ARTICLES = 500
 # A listed URL that gave no article (not an article page, 404/410, too large…) is tried again

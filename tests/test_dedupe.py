@@ -201,3 +201,132 @@ def test_minhash_estimates_shingle_overlap():
     estimate = store.minhash_similarity(signature, store.minhash(store.shingles(near)))
     assert abs(estimate - exact) <= store.MINHASH_MARGIN
     assert store.minhash_similarity(signature, store.minhash(store.shingles(other))) < 0.2
+
+
+def _reference_minhash(shingle_set):
+    """The signature as the pure-Python formula defines it (what schema-4 files store)."""
+    import hashlib
+    from array import array
+
+    hashes = [int.from_bytes(hashlib.blake2b(s.encode(), digest_size=8).digest(), "little") for s in shingle_set]
+    if not hashes:
+        return array("Q", [0] * store.MINHASH_PERMUTATIONS).tobytes()
+    prime = (1 << 61) - 1
+    permutations = [
+        (
+            int.from_bytes(hashlib.blake2b(f"a{i}".encode(), digest_size=7).digest(), "little") | 1,
+            int.from_bytes(hashlib.blake2b(f"b{i}".encode(), digest_size=7).digest(), "little"),
+        )
+        for i in range(store.MINHASH_PERMUTATIONS)
+    ]
+    return array("Q", [min((a * h + b) % prime for h in hashes) for a, b in permutations]).tobytes()
+
+
+@pytest.mark.parametrize("size", [0, 1, 2, 7, 300])
+def test_minhash_gives_the_bytes_of_the_reference_formula(size):
+    import random
+
+    rng = random.Random(size)
+    for _ in range(10):
+        shingle_set = {" ".join(str(rng.getrandbits(40)) for _ in range(5)) for _ in range(size)}
+        assert store.minhash(shingle_set) == _reference_minhash(shingle_set)
+
+
+def _filler(i: int) -> str:
+    """A distinct text as long as LONG_TEXT in characters (what the length filter compares), in few
+    (long) words so that 5,000 of them are quick to store, sharing no 5 words in a row with it."""
+    words = [f"filler{i}x{j}" + "abcdefghij" * 5 for j in range(60)]
+    return " ".join(words)[: len(LONG_TEXT)]
+
+
+def test_an_original_beyond_5000_later_articles_and_two_years_old_is_found(tmp_path):
+    db = store.open_db(tmp_path / "r.db")
+    haaland = [Rumour(subject="Erling Haaland", from_club="Manchester City", to_club="Real Madrid", stage="talks")]
+    store.save_article(db, _article(STORY, LONG_TEXT, rumours=haaland, published="2024-03-01"))
+    # 5,001 later articles of a similar length: the old search read only the 5,000 latest (and only
+    # those published within a week of the copy).
+    batch = store.WriteBatch(db, items=1000, seconds=3600)
+    for i in range(5001):
+        batch.begin()
+        store.save_article(db, _article(f"https://filler.example/{i}", _filler(i), published="2026-03-01"))
+        batch.wrote()
+        if batch.due():
+            batch.commit()
+    batch.commit()
+    trimmed = LONG_TEXT.rsplit(" Sentence 35", 1)[0] + " Republished two years later."
+    result = store.save_article(db, _article("https://wire.example/late", trimmed, published="2026-03-02"))
+    row = db["articles"].get("https://wire.example/late")
+    assert result.is_copy and row["duplicate_of"] == STORY and row["similarity"] >= 0.7
+    assert db["articles"].count == 5003
+    assert db.execute("SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL").fetchone()[0] == 1
+
+
+def test_the_near_duplicate_lookup_reads_the_band_index_not_the_articles(tmp_path):
+    db = store.open_db(tmp_path / "r.db")
+    for i in range(20):
+        store.save_article(db, _article(f"https://filler.example/{i}", _filler(i)))
+    sql = []
+    db.conn.set_trace_callback(sql.append)
+    store.save_article(db, _article(STORY, LONG_TEXT))
+    db.conn.set_trace_callback(None)
+    (lookup,) = [s for s in sql if "minhash_bands" in s and s.lstrip().upper().startswith("SELECT")]
+    plan = " | ".join(row[3] for row in db.execute("EXPLAIN QUERY PLAN " + lookup).fetchall())
+    assert "SEARCH minhash_bands USING PRIMARY KEY" in plan
+    assert "SCAN a" not in plan and "SCAN articles" not in plan and "SCAN d" not in plan, plan
+    # 21 band keys per article, each article one id.
+    assert db.execute("SELECT count(*) FROM minhash_docs").fetchone()[0] == 21
+    assert db.execute("SELECT count(*) FROM minhash_bands").fetchone()[0] == 21 * store.LSH_BANDS
+
+
+def test_the_index_follows_moves_updates_and_deletions(tmp_path):
+    db = store.open_db(tmp_path / "r.db")
+    store.save_article(db, _article(STORY, LONG_TEXT))
+    other = " ".join(f"Bukayo Saka signs a new Arsenal contract, clause {i}." for i in range(60))
+    store.save_article(db, _article(STORY, other))  # the same URL, a new text: its bands are replaced
+    assert db.execute("SELECT count(*) FROM minhash_bands").fetchone()[0] == store.LSH_BANDS
+    copy = store.save_article(db, _article("https://copy.example/saka", other + " Copied."))
+    assert copy.is_copy
+    store.forget_article(db, STORY)
+    assert db.execute("SELECT count(*) FROM minhash_docs WHERE url = ?", [STORY]).fetchone()[0] == 0
+    # The copy is an original now (its original is gone), and a new copy of the text finds it.
+    again = store.save_article(db, _article("https://again.example/saka", other + " Again."))
+    assert (
+        again.is_copy
+        and db["articles"].get("https://again.example/saka")["duplicate_of"] == "https://copy.example/saka"
+    )
+    docs = {u for (u,) in db.execute("SELECT url FROM minhash_docs")}
+    assert docs == {r["url"] for r in db["articles"].rows}
+
+
+def test_a_schema_4_file_gets_its_index_built_from_the_stored_signatures(tmp_path):
+    path = tmp_path / "v4.db"
+    old = sqlite_utils.Database(path)
+    for version in (1, 2, 3, 4):
+        store.MIGRATIONS[version](old)
+    old.execute("PRAGMA user_version = 4")
+    texts = {f"https://filler.example/{i}": _filler(i) for i in range(30)}
+    texts[STORY] = LONG_TEXT
+    for i, (url, text) in enumerate(texts.items()):
+        old["articles"].insert(
+            {
+                "url": url,
+                "text": text,
+                "first_fetched": f"2025-01-01T00:00:{i:02d}+00:00",
+                # as schema 4 stored it; a file first written by version 1 has none
+                "minhash": None if url.endswith("/7") else _reference_minhash(store.shingles(text)),
+            }
+        )
+    old.close()
+
+    db = store.open_db(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION == 6
+    assert db.execute("SELECT count(*) FROM minhash_docs").fetchone()[0] == len(texts)
+    assert db.execute("SELECT count(*) FROM minhash_bands").fetchone()[0] == len(texts) * store.LSH_BANDS
+    assert db["articles"].get("https://filler.example/7")["minhash"] == store.minhash(store.shingles(_filler(7)))
+    trimmed = LONG_TEXT.rsplit(" Sentence 35", 1)[0] + " Republished."
+    assert store.save_article(db, _article("https://wire.example/b", trimmed)).is_copy
+    assert db["articles"].get("https://wire.example/b")["duplicate_of"] == STORY
+    near_7 = _filler(7)[: len(_filler(7)) * 9 // 10]
+    store.save_article(db, _article("https://wire.example/c", near_7))
+    assert db["articles"].get("https://wire.example/c")["duplicate_of"] == "https://filler.example/7"
+    assert db.execute("PRAGMA foreign_key_check").fetchall() == []

@@ -166,13 +166,16 @@ def _reference_rumours(site, tmp_path) -> int:
     return sqlite_utils.Database(db)["rumours"].count
 
 
-def test_kill_9_mid_crawl_then_restart_loses_and_duplicates_nothing(site, tmp_path):
+@pytest.mark.parametrize("batch", ["1", "4"])
+def test_kill_9_mid_crawl_then_restart_loses_and_duplicates_nothing(site, tmp_path, batch):
     db = tmp_path / "rumours.db"
     expected_rumours = _reference_rumours(site, tmp_path)
-    # One request at a time, so the held page (fetched last) stops the crawl with the rest stored.
+    # One request at a time, so the held page (fetched last) stops the crawl with the rest stored:
+    # committed one by one, or in batches of 4 (the last, unfinished batch is lost to the kill).
     held = "/" + FEED_ORDER[0]
     site.routes[held] = {"hold": True}
-    crawl = ["crawl", "--feed", site.url("rss.xml"), "--db", str(db), "-s", "CONCURRENT_REQUESTS=1", *FAST]
+    batching = ["-s", f"RUMOURCRAWL_STORE_BATCH_ITEMS={batch}", "-s", "RUMOURCRAWL_STORE_BATCH_SECONDS=600"]
+    crawl = ["crawl", "--feed", site.url("rss.xml"), "--db", str(db), "-s", "CONCURRENT_REQUESTS=1", *FAST, *batching]
     before = len(site.log)
     victim = start_cli(*crawl)
     try:
@@ -183,6 +186,22 @@ def test_kill_9_mid_crawl_then_restart_loses_and_duplicates_nothing(site, tmp_pa
         site.release()
     stored_before = len(_fetched_paths(db))
     assert stored_before < len(FEED_ARTICLES)
+    if batch != "1":
+        assert stored_before % int(batch) == 0  # whole batches only
+    # Whole articles only: each stored one has every rumour row it counts, and nothing else is there.
+    killed = sqlite_utils.Database(db)
+    assert (
+        killed.execute(
+            "SELECT count(*) FROM articles a"
+            " WHERE rumour_count != (SELECT count(*) FROM rumours WHERE article_url = a.url)"
+        ).fetchone()[0]
+        == 0
+    )
+    assert (
+        killed.execute("SELECT count(*) FROM rumours WHERE article_url NOT IN (SELECT url FROM articles)").fetchone()[0]
+        == 0
+    )
+    killed.close()
 
     restart = run_cli(*crawl)
     assert restart.returncode == 0, restart.stderr

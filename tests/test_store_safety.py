@@ -267,3 +267,67 @@ def test_a_newer_schema_is_refused_naming_the_file(tmp_path):
     with pytest.raises(RuntimeError) as refused:
         store.open_db(path)
     assert str(path) in str(refused.value) and "Connection object" not in str(refused.value)
+
+
+KILLED_MID_BATCH = """
+import os, signal, sys
+from rumourcrawl import store
+from rumourcrawl.extract.models import Article, Rumour
+
+db = store.open_db(sys.argv[1])
+batch = store.WriteBatch(db, items=3, seconds=3600)
+for i in range(5):  # a batch of 3 commits; the next two articles are written, then the process dies
+    batch.begin()
+    text = " ".join(f"Article {i} sentence {j} about Erling Haaland and detail {i * 100 + j}." for j in range(40))
+    rumours = [Rumour(subject="Erling Haaland", to_club="Real Madrid"), Rumour(subject="Bukayo Saka", kind="stay")]
+    store.save_article(db, Article(url=f"https://example.com/{i}", text=text, rumours=rumours))
+    batch.wrote()
+    if batch.due():
+        batch.commit()
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_a_kill_mid_batch_keeps_whole_committed_articles_only(tmp_path):
+    import subprocess
+    import sys
+
+    path = tmp_path / "r.db"
+    killed = subprocess.run([sys.executable, "-c", KILLED_MID_BATCH, str(path)], capture_output=True, text=True)
+    assert killed.returncode == -9, killed.stderr
+    db = store.open_db(path)
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert sorted(r["url"] for r in db["articles"].rows) == [f"https://example.com/{i}" for i in range(3)]
+    assert db["rumours"].count == 6
+    rows = db.execute(
+        "SELECT a.rumour_count, count(r.id) FROM articles a LEFT JOIN rumours r ON r.article_url = a.url GROUP BY a.url"
+    ).fetchall()
+    assert rows == [(2, 2)] * 3
+    assert db.execute("SELECT count(*) FROM minhash_docs").fetchone()[0] == 3
+    assert db.execute("SELECT count(*) FROM minhash_bands").fetchone()[0] == 3 * store.LSH_BANDS
+
+
+def test_a_failed_article_in_a_batch_leaves_the_others(tmp_path):
+    db = store.open_db(tmp_path / "r.db")
+    db.execute(
+        "CREATE TRIGGER refuse BEFORE INSERT ON rumours WHEN NEW.subject = 'Bukayo Saka'"
+        " BEGIN SELECT RAISE(ABORT, 'disk says no'); END"
+    )
+    batch = store.WriteBatch(db, items=10, seconds=3600)
+    batch.begin()
+    store.save_article(db, _article())
+    with pytest.raises(sqlite3.IntegrityError):
+        store.save_article(
+            db,
+            _article(
+                url="https://other.example/saka",
+                fetched_url=None,
+                text=OTHER_TEXT,
+                rumours=[Rumour(subject="Bukayo Saka")],
+            ),
+        )
+    assert batch.open  # the failed article's savepoint is rolled back, the batch goes on
+    batch.commit()
+    assert [r["url"] for r in db["articles"].rows] == [URL]
+    assert [r["subject"] for r in db["rumours"].rows] == ["Erling Haaland"]

@@ -89,6 +89,7 @@ class Writer:
         self.jobs: dict[str, tuple[_JobSpider, DedupePipeline, StorePipeline]] = {}
         self.run_stats: dict[str, _Stats] = {}  # per crawler process, until its run is closed
         self.outcomes: dict[str, tuple[str, str | None]] = {}
+        self.touched_subjects: set[str] = set()  # stories to refresh at the next run's end
         self.stopping = False
         self.totals = {"pages": 0, "stored": 0, "runs": 0}
         try:
@@ -211,6 +212,7 @@ class Writer:
             dedupe, keep = DedupePipeline(crawler), StorePipeline(crawler)
             dedupe.open_spider()
             keep.db = self.db
+            keep.touched_subjects = self.touched_subjects
             self.jobs[job] = (spider, dedupe, keep)
         _spider, dedupe, keep = self.jobs[job]
         # Counted for the crawler process that fetched the page, in its crawl_runs row.
@@ -228,7 +230,7 @@ class Writer:
         stats = dict(data.get("stats") or {})
         stats |= self.run_stats.pop(worker, _Stats()).values
         stats["rumourcrawl/redis/worker"] = worker
-        stories = store.refresh_stories(self.db)
+        stories = self._refresh_stories()
         run_id = store.start_crawl_run(self.db, data["spider"], data["started"], os.getpid())
         store.finish_crawl_run(
             self.db,
@@ -245,8 +247,15 @@ class Writer:
         )
         self.totals["runs"] += 1
 
+    def _refresh_stories(self) -> dict[str, int]:
+        """The stories of the people written about since the last refresh (all, with RUMOURCRAWL_REBUILD_STORIES)."""
+        rebuild = self.settings.getbool("RUMOURCRAWL_REBUILD_STORIES")
+        counts = store.refresh_stories(self.db, None if rebuild else set(self.touched_subjects))
+        self.touched_subjects.clear()
+        return counts
+
     def close(self) -> None:
-        store.refresh_stories(self.db)
+        self._refresh_stories()
         self.db.close()
 
 
