@@ -17,9 +17,15 @@ inherit a lock held by another thread.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import logging
 import multiprocessing
 import os
+import signal
+import sys
+import threading
+import time
 from collections import deque
 from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -31,6 +37,29 @@ logger = logging.getLogger(__name__)
 
 class WorkerDied(RuntimeError):
     """The page was in hand each time a worker process died."""
+
+
+def _follow_parent(parent: int, initializer) -> None:
+    """A worker's first act: end when the crawl's process ends, however it ends.
+
+    A ProcessPoolExecutor's workers hold both ends of their task queue, so a crawl killed by SIGKILL
+    would leave them waiting for work forever: Linux kills them with their parent (PR_SET_PDEATHSIG),
+    and a watch on the parent's id does it elsewhere (and covers a parent gone before the first).
+    """
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(Exception):
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(0)
+
+    if os.getppid() != parent:
+        os._exit(0)
+    threading.Thread(target=watch, name="follow-parent", daemon=True).start()
+    if initializer is not None:
+        initializer()
 
 
 def default_workers() -> int:
@@ -58,7 +87,10 @@ class ExtractionPool:
     def _current(self) -> tuple[ProcessPoolExecutor, int]:
         if self._executor is None:
             self._executor = ProcessPoolExecutor(
-                self.size, mp_context=multiprocessing.get_context("spawn"), initializer=self.initializer
+                self.size,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_follow_parent,
+                initargs=(os.getpid(), self.initializer),
             )
         return self._executor, self._generation
 

@@ -170,3 +170,36 @@ def test_a_killed_worker_is_replaced_and_no_page_is_lost(tmp_path):
     assert "rumourcrawl/skipped/worker_died" not in stats  # the pages in hand were tried again
     assert sqlite_utils.Database(db)["articles"].count == len(pages)
     assert "An extraction worker process died" in (tmp_path / "crawl.log").read_text(encoding="utf-8")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="finds the worker processes in /proc")
+def test_workers_end_with_a_crawl_killed_by_sigkill(tmp_path):
+    root = tmp_path / "site"
+    build_site(root, 300)
+    with SnapshotServer(root) as server:
+        db = tmp_path / "r.db"
+        crawl = start_cli("crawl", "--sitemap", server.url("sitemap.xml"), "--db", str(db), *FAST, *_workers(2))
+        try:
+            deadline = time.monotonic() + 120
+            pids: list[int] = []
+            while len(pids) < 2 and time.monotonic() < deadline and crawl.poll() is None:
+                pids = _worker_pids(crawl.pid)
+                time.sleep(0.05)
+            assert len(pids) == 2, "no extraction workers seen"
+            crawl.send_signal(signal.SIGKILL)
+            crawl.communicate(timeout=60)
+        finally:
+            if crawl.poll() is None:
+                crawl.kill()
+    deadline = time.monotonic() + 15
+    while any(_alive(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [pid for pid in pids if _alive(pid)]
