@@ -136,6 +136,8 @@ class CleanPipeline(_StatsPipeline):
         self.pool = workers.acquire(self.workers, initializer=warm_up) if self.workers else None
         self.stats.set_value("rumourcrawl/extract_workers", self.workers)
         self.log_level = logging.getLogger().getEffectiveLevel()
+        self.in_hand, self.paused_engine = 0, False
+        self.max_in_hand = max(4, 4 * self.workers)
         start_cpu_accounts(self.crawler)
 
     def close_spider(self):
@@ -154,6 +156,7 @@ class CleanPipeline(_StatsPipeline):
         }
         if self.pool is None:
             return self._apply(extract_page(page.body, page.url, **job), page, in_process=True)
+        self._hold(+1)
         try:
             result = await maybe_deferred_to_future(
                 self.pool.run(extract_page_in_worker, self.log_level, page.body, page.url, **job)
@@ -165,7 +168,26 @@ class CleanPipeline(_StatsPipeline):
             logger.warning("Skipped %s: %s", page.url, exc)
             _mark_listing_incomplete(self.crawler, page)
             raise DropItem(f"worker_died: {exc}", log_level="DEBUG") from exc
+        finally:
+            self._hold(-1)
         return self._apply(result, page)
+
+    def _hold(self, change: int) -> None:
+        """Keep at most a few pages per worker waiting for extraction: past that the engine sends no
+        new request until half of them are done. Fetching on loopback outruns extraction; without
+        this, fetched pages would pile up in memory (and, in a distributed crawl, in a process's
+        hands: a killed crawler's pages are fetched again)."""
+        self.in_hand += change
+        engine = self.crawler.engine
+        if change > 0 and self.in_hand >= self.max_in_hand and not engine.paused:
+            engine.pause()
+            self.paused_engine = True
+        elif change < 0 and self.paused_engine and self.in_hand <= self.max_in_hand // 2:
+            engine.unpause()
+            self.paused_engine = False
+            slot = getattr(engine, "_slot", None)  # the engine looks for requests to send again now,
+            if slot is not None:  # not at its next heartbeat (5 s)
+                slot.nextcall.schedule()
 
     def _apply(self, result: PageResult, page: CrawledPage, in_process: bool = False):
         for name, level, message in result.logs:
