@@ -16,6 +16,8 @@ the candidates side by side page by page so that machine noise hits them alike. 
   links that got through), summed over the pages;
 - promos: lines left that the golden files list as promos, plus call-out lines and "LABEL: …"
   promo lines (what tests/test_outlets.py forbids), summed over the pages;
+- meta: pages whose title, author, date and language are the golden file's (trafilatura's metadata
+  fills what the page's own markup does not give);
 - articles: pages that gave an article (the negatives and the table page included in the count).
 """
 
@@ -41,6 +43,7 @@ BASE = {"with_metadata": True, "include_comments": False, "include_tables": Fals
 CANDIDATES = {
     "default (fallbacks on)": {"fast": False},
     "fast (no fallback)": {"fast": True},
+    "fast, without metadata": {"fast": True, "with_metadata": False},
     "favor_precision": {"favor_precision": True, "fast": False},
     "favor_precision + fast": {"favor_precision": True, "fast": True},
     "favor_recall": {"favor_recall": True, "fast": False},
@@ -108,20 +111,24 @@ def score(text: str | None, golden: dict | None) -> dict:
 def run(repeat: int) -> list[dict]:
     corpus = pages()
     chosen = article_module.TRAFILATURA_OPTIONS
-    rows = {name: {"times": [], "kept": [], "exact": 0, "extra": 0, "promos": 0, "articles": 0} for name in CANDIDATES}
+    rows = {
+        name: {"times": [], "kept": [], "exact": 0, "extra": 0, "promos": 0, "meta": 0, "articles": 0}
+        for name in CANDIDATES
+    }
     for page, golden, url in corpus:
         body = page.read_bytes()
         site = site_for_url(url)
         rules = {"rules": site.cleaning} if site else {}
         for name, options in CANDIDATES.items():
             article_module.TRAFILATURA_OPTIONS = {**BASE, **options}
-            best, text = float("inf"), None
+            best, text, article = float("inf"), None, None
             for _ in range(repeat + 1):  # the first run loads what a page's language needs: not timed
                 clock = time.process_time()
                 try:
-                    text = extract_article(body, url, with_rumours=False, **rules).text
+                    article = extract_article(body, url, with_rumours=False, **rules)
+                    text = article.text
                 except ExtractionError:
-                    text = None
+                    text = article = None
                 spent = time.process_time() - clock
                 best = min(best, spent) if _ else best
             row = rows[name]
@@ -133,6 +140,9 @@ def run(repeat: int) -> list[dict]:
                 row["kept"].append(scored["kept"])
                 row["exact"] += scored["exact"]
                 row["extra"] += scored["extra"]
+                row["meta"] += article is not None and all(
+                    getattr(article, key) == golden.get(key) for key in ("title", "author", "published", "language")
+                )
     article_module.TRAFILATURA_OPTIONS = chosen
     table = []
     for name, row in rows.items():
@@ -146,6 +156,7 @@ def run(repeat: int) -> list[dict]:
                 "goldens": len(row["kept"]),
                 "extra": row["extra"],
                 "promos": row["promos"],
+                "meta": row["meta"],
                 "articles": row["articles"],
                 "pages": len(corpus),
             }
@@ -160,13 +171,13 @@ def main() -> None:
     table = run(args.repeat)
     base = table[0]
     print(f"{table[0]['pages']} pages, {table[0]['goldens']} with a golden file; CPU time of extract_article per page")
-    print("| setting | median ms/page | mean ms/page | × default | kept | exact | extra ¶ | promos | articles |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("| setting | median ms/page | mean ms/page | × default | kept | exact | extra ¶ | promos | meta | articles |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for row in table:
         print(
             f"| {row['setting']} | {row['median_ms']:.0f} | {row['mean_ms']:.0f} | "
             f"{row['mean_ms'] / base['mean_ms']:.2f} | {row['kept']:.3f} | {row['exact']}/{row['goldens']} | "
-            f"{row['extra']} | {row['promos']} | {row['articles']}/{row['pages']} |"
+            f"{row['extra']} | {row['promos']} | {row['meta']}/{row['goldens']} | {row['articles']}/{row['pages']} |"
         )
 
 
