@@ -94,13 +94,6 @@ class ExtractionPool:
             )
         return self._executor, self._generation
 
-    def start(self) -> None:
-        """Start every worker now (they start on demand otherwise), so they load while the crawl
-        fetches its feeds rather than when the first page waits for them."""
-        executor, _generation = self._current()
-        for _ in range(self.size):
-            executor.submit(int)
-
     def pids(self) -> list[int]:
         """The worker processes' ids (empty until the first page is submitted)."""
         executor = self._executor
@@ -181,8 +174,8 @@ _SHARED: dict[int, tuple[ExtractionPool, int]] = {}  # size → (pool, users): `
 def acquire(size: int, initializer=None) -> ExtractionPool:
     pool, users = _SHARED.get(size, (None, 0))
     if pool is None:
+        # Started on the first page, not now: a run with nothing new starts no worker at all.
         pool = ExtractionPool(size, initializer=initializer)
-        pool.start()
     _SHARED[size] = (pool, users + 1)
     return pool
 
