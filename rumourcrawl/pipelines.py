@@ -127,8 +127,8 @@ class CleanPipeline(_StatsPipeline):
     MinHash signature: the CPU-heavy part of the crawl, run in a pool of worker processes.
 
     RUMOURCRAWL_EXTRACT_WORKERS sets how many (default: one per core; 0 runs it in this process,
-    which is easier to debug). `process_item` returns a Deferred then: the engine goes on fetching
-    and storing while pages are cleaned, and each page comes back when it is done.
+    which is easier to debug). With workers, `process_item` awaits the page's result: the engine
+    goes on fetching and storing while pages are cleaned, and each page comes back when it is done.
     """
 
     def open_spider(self):
