@@ -130,6 +130,9 @@ _TYPED_SETTINGS = {
 
 
 def check_settings(settings) -> None:
+    workers = settings.get("RUMOURCRAWL_EXTRACT_WORKERS")
+    if workers is not None and str(workers).strip() != "" and not str(workers).strip().isdigit():
+        raise CliError(f"setting RUMOURCRAWL_EXTRACT_WORKERS must be a whole number (0: none), got {workers!r}")
     for getter, names in _TYPED_SETTINGS.items():
         for name in names:
             try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from rumourcrawl.extract.models import Article
+from rumourcrawl.extract.page import RumourOutcome
 
 
 @dataclass
@@ -20,3 +21,5 @@ class CrawledPage:
     article: Article | None = field(default=None, repr=False)
     is_new: bool | None = None  # set by the store: first time this article is stored?
     signature: bytes | None = field(default=None, repr=False)  # the text's MinHash, computed once per page
+    # What the rumour pass did (set with the article by CleanPipeline; RumourPipeline counts it).
+    rumour_outcome: RumourOutcome | None = field(default=None, repr=False)

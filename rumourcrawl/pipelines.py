@@ -2,24 +2,33 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
-from collections.abc import Callable
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 from scrapy import signals
 from scrapy.exceptions import DropItem
+from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import task
 
-from rumourcrawl import dates, store
-from rumourcrawl.extract import ExtractionError, extract_article
-from rumourcrawl.extract.article import content_hash, decode_html, normalise_date
-from rumourcrawl.extract.gossip import rumour_rules_apply, rumours_of
+from rumourcrawl import store, workers
+from rumourcrawl.extract.article import content_hash, decode_html
+from rumourcrawl.extract.page import (
+    PageResult,
+    extract_page,
+    extract_page_in_worker,
+    page_rumours,
+    settle_date,
+    warm_up,
+)
 from rumourcrawl.extract.urls import canonical_url
 from rumourcrawl.health import run_health
 from rumourcrawl.items import CrawledPage
-from rumourcrawl.sites import all_sites
+
+__all__ = ["CleanPipeline", "DedupePipeline", "RumourPipeline", "StorePipeline", "settle_date"]
 
 logger = logging.getLogger(__name__)
 
@@ -59,96 +68,165 @@ def _mark_listing_incomplete(crawler, page: CrawledPage) -> None:
         mark(feeds)
 
 
-def settle_date(
-    article,
-    body: bytes | str,
-    fetched: datetime,
-    listed: str | None = None,
-    *,
-    url: str = "",
-    count: Callable[[str], object] = lambda name: None,
-) -> None:
-    """Settle an article's publication date against the moment its page was fetched.
+def extract_workers(settings) -> int:
+    """RUMOURCRAWL_EXTRACT_WORKERS: worker processes for extraction; unset = one per core, 0 = none."""
+    value = settings.get("RUMOURCRAWL_EXTRACT_WORKERS")
+    if value is None or str(value).strip() == "":
+        return workers.default_workers()
+    return max(0, int(value))
 
-    A date more than a day after the fetch is refused; then the listing's date (`listed`, from the
-    feed or sitemap, or the one stored before) fills a gap; then a relative date on the page ("2 hours
-    ago", taken from `fetched`). `count` is told each case ("future", "from_listing", "relative",
-    "missing"). Used by the crawl (CleanPipeline) and by `rumourcrawl reextract`, so both agree.
-    """
-    if dates.is_future(article.published, fetched):
-        count("future")
-        logger.warning("Date in the future on %s (%s): not used as its publication date", url, article.published)
-        article.published = None
-    if not article.published and listed:
-        # The page shows no date, but its feed or sitemap entry did.
-        hinted = normalise_date(str(listed))
-        article.published = None if dates.is_future(hinted, fetched) else hinted
-        if article.published:
-            count("from_listing")
-    if not article.published and (relative := dates.relative_date(body, fetched)):
-        article.published = relative[1]
-        count("relative")
-        logger.info("Relative date %r on %s taken as %s", relative[0], url, relative[1])
-    if not article.published:
-        count("missing")
-        logger.warning("No publication date on %s: stored without one", url)
+
+# CPU seconds by stage, summed into the stats as rumourcrawl/cpu/STAGE: cleaning, rumours and dedupe
+# (the MinHash) are timed where they run, in the workers too; dedupe and database (the SQLite writes,
+# stories) in this process; fetch_parse is the rest of this process's CPU time from the spider's
+# opening to its close (Scrapy's engine, HTTP, feeds, the spider's callbacks, handing pages to the
+# workers). rumourcrawl/cpu/workers is the part of the stages spent in worker processes. The
+# figures are per crawl process: with several spiders in one (`crawl --all`), fetch_parse is shared.
+CPU_STAGES = ("fetch_parse", "cleaning", "rumours", "dedupe", "database")
+
+
+def add_cpu(stats, seconds: dict[str, float], *, in_process: bool) -> None:
+    for stage, value in seconds.items():
+        stats.inc_value(f"rumourcrawl/cpu/{stage}", value, start=0.0)
+        if not in_process:
+            stats.inc_value("rumourcrawl/cpu/workers", value, start=0.0)
+
+
+def cpu_stage(stage: str):
+    """Time a pipeline method's CPU in this process as `stage` (see CPU_STAGES)."""
+
+    def wrap(method):
+        @functools.wraps(method)
+        def timed(self, *args, **kwargs):
+            clock = time.process_time()
+            try:
+                return method(self, *args, **kwargs)
+            finally:
+                add_cpu(self.stats, {stage: time.process_time() - clock}, in_process=True)
+
+        return timed
+
+    return wrap
+
+
+def start_cpu_accounts(crawler) -> None:
+    crawler.rumourcrawl_cpu_start = time.process_time()
+
+
+def settle_cpu_accounts(crawler) -> None:
+    """Set rumourcrawl/cpu/fetch_parse: this process's CPU since the spider opened, less the timed stages."""
+    start = getattr(crawler, "rumourcrawl_cpu_start", None)
+    if start is None:
+        return
+    stats = crawler.stats
+    timed_here = sum(stats.get_value(f"rumourcrawl/cpu/{stage}", 0.0) for stage in CPU_STAGES[1:])
+    timed_here -= stats.get_value("rumourcrawl/cpu/workers", 0.0)
+    stats.set_value("rumourcrawl/cpu/fetch_parse", max(0.0, time.process_time() - start - timed_here))
 
 
 class CleanPipeline(_StatsPipeline):
-    """HTML → Article (title, author, date, language, main text without promos)."""
+    """HTML → Article (title, author, date, language, main text without promos), with its rumours and
+    MinHash signature: the CPU-heavy part of the crawl, run in a pool of worker processes.
 
-    def process_item(self, page: CrawledPage):
-        site = all_sites().get(page.site) if page.site else None
-        rules = site.cleaning if site else None
+    RUMOURCRAWL_EXTRACT_WORKERS sets how many (default: one per core; 0 runs it in this process,
+    which is easier to debug). With workers, `process_item` awaits the page's result: the engine
+    goes on fetching and storing while pages are cleaned, and each page comes back when it is done.
+    """
+
+    def open_spider(self):
+        self.workers = extract_workers(self.crawler.settings)
+        self.pool = workers.acquire(self.workers, initializer=warm_up) if self.workers else None
+        self.stats.set_value("rumourcrawl/extract_workers", self.workers)
+        self.log_level = logging.getLogger().getEffectiveLevel()
+        self.in_hand, self.paused_engine = 0, False
+        self.max_in_hand = max(4, 4 * self.workers)
+        start_cpu_accounts(self.crawler)
+
+    def close_spider(self):
+        if self.pool is not None:
+            if self.pool.replaced:
+                self.stats.set_value("rumourcrawl/extract_workers/replaced", self.pool.replaced)
+            workers.release(self.pool)
+            self.pool = None
+
+    async def process_item(self, page: CrawledPage):
+        job = {
+            "content_type": page.content_type,
+            "site": page.site,
+            "hints": {k: page.hints.get(k) for k in ("published", "title")},
+            "fetched": datetime.now(UTC),
+        }
+        if self.pool is None:
+            return self._apply(extract_page(page.body, page.url, **job), page, in_process=True)
+        self._hold(+1)
         try:
-            article = extract_article(
-                page.body,
-                page.url,
-                content_type=page.content_type,
-                with_rumours=False,
-                **({"rules": rules} if rules else {}),
+            result = await maybe_deferred_to_future(
+                self.pool.run(extract_page_in_worker, self.log_level, page.body, page.url, **job)
             )
-        except ExtractionError as exc:
-            self.skip(page, exc.reason, str(exc))
-        self._settle_date(page, article)
-        if not article.title and page.hints.get("title"):
-            article.title = page.hints["title"]
-        # One article, one URL: fold www/AMP/mobile variants and tracking parameters.
-        article.url = canonical_url(article.url or page.url)
-        page.article = article
+        except workers.WorkerDied as exc:
+            # Not the page's fault, as far as anyone knows: counted, and fetched again next run.
+            self.stats.inc_value("rumourcrawl/skipped")
+            self.stats.inc_value("rumourcrawl/skipped/worker_died")
+            logger.warning("Skipped %s: %s", page.url, exc)
+            _mark_listing_incomplete(self.crawler, page)
+            raise DropItem(f"worker_died: {exc}", log_level="DEBUG") from exc
+        finally:
+            self._hold(-1)
+        return self._apply(result, page)
+
+    def _hold(self, change: int) -> None:
+        """Keep at most a few pages per worker waiting for extraction: past that the engine sends no
+        new request until half of them are done. Fetching on loopback outruns extraction; without
+        this, fetched pages would pile up in memory (and, in a distributed crawl, in a process's
+        hands: a killed crawler's pages are fetched again)."""
+        self.in_hand += change
+        engine = self.crawler.engine
+        if change > 0 and self.in_hand >= self.max_in_hand and not engine.paused:
+            engine.pause()
+            self.paused_engine = True
+        elif change < 0 and self.paused_engine and self.in_hand <= self.max_in_hand // 2:
+            engine.unpause()
+            self.paused_engine = False
+            slot = getattr(engine, "_slot", None)  # the engine looks for requests to send again now,
+            if slot is not None:  # not at its next heartbeat (5 s)
+                slot.nextcall.schedule()
+
+    def _apply(self, result: PageResult, page: CrawledPage, in_process: bool = False):
+        for name, level, message in result.logs:
+            logging.getLogger(name).log(level, "%s", message)
+        for name in result.counts:
+            self.stats.inc_value(f"rumourcrawl/{name}")
+        add_cpu(self.stats, result.cpu, in_process=in_process)
+        if result.skip:
+            self.skip(page, *result.skip)
+        page.article = result.article
+        page.signature = result.signature
+        page.rumour_outcome = result.rumours
         self.stats.inc_value("rumourcrawl/articles_extracted")
         return page
-
-    def _settle_date(self, page: CrawledPage, article) -> None:
-        """Distrust a future date; else use the feed's date, then a relative one ("2 hours ago"); count each case."""
-        settle_date(
-            article,
-            page.body,
-            datetime.now(UTC),
-            page.hints.get("published"),
-            url=page.url,
-            count=lambda name: self.stats.inc_value(f"rumourcrawl/dates/{name}"),
-        )
 
 
 class RumourPipeline(_StatsPipeline):
     """Article text → rumour rows. A failure here keeps the article, with no rumours."""
 
     def process_item(self, page: CrawledPage):
+        outcome = page.rumour_outcome
+        if outcome is None:  # the page did not come through CleanPipeline's extract_page
+            clock = time.process_time()
+            outcome = page_rumours(page.article)
+            add_cpu(self.stats, {"rumours": time.process_time() - clock}, in_process=True)
         article = page.article
-        if not rumour_rules_apply(article.language):
+        if outcome.language_skipped is not None:
             # Stored with its language; the rumour rules are English and would misread it.
             self.stats.inc_value(f"rumourcrawl/rumours_skipped/language_{article.language}")
             logger.info("No rumour rules for %s pages: %s stored without rumours", article.language, page.url)
-            article.rumours = []
             return page
-        try:
-            article.rumours = rumours_of(article)
-        except Exception:  # the article is worth keeping even if the rumour rules trip on it
-            logger.exception("Rumour extraction failed on %s; storing the article without rumours", page.url)
+        if outcome.error:
+            logger.error(
+                "Rumour extraction failed on %s; storing the article without rumours\n%s", page.url, outcome.error
+            )
             self.stats.inc_value("rumourcrawl/errors")
             self.stats.inc_value("rumourcrawl/errors/rumour_extraction")
-            article.rumours = []
         self.stats.inc_value("rumourcrawl/rumours_found", len(article.rumours))
         return page
 
@@ -164,6 +242,7 @@ class DedupePipeline(_StatsPipeline):
         # canonical URL → (content hash, MinHash signature): small, however long the run
         self.seen: dict[str, tuple[str, bytes]] = {}
 
+    @cpu_stage("dedupe")
     def process_item(self, page: CrawledPage):
         article = page.article
         url = article.url
@@ -289,10 +368,12 @@ class StorePipeline(_StatsPipeline):
         self.stats.inc_value("rumourcrawl/errors/store_failed")
         _mark_listing_incomplete(self.crawler, page)
 
+    @cpu_stage("database")
     def close_spider(self):
         if self.writer is not None:
             self.writer.commit()
 
+    @cpu_stage("database")
     def process_item(self, page: CrawledPage):
         # The HTML is kept as the text the crawl decoded (its charset corrected, see the spider),
         # in UTF-8 behind a BOM, which decoders honour before any <meta charset>: reextract reads
@@ -351,8 +432,11 @@ class StorePipeline(_StatsPipeline):
         # Stories span articles, so they are refreshed once the run's articles are all stored: those
         # of the people the run wrote about, or all of them with RUMOURCRAWL_REBUILD_STORIES.
         self.close_spider()  # committed already when the engine closed the pipelines; a no-op then
+        clock = time.process_time()
         rebuild = self.crawler.settings.getbool("RUMOURCRAWL_REBUILD_STORIES")
         story_counts = store.refresh_stories(self.db, None if rebuild else self.touched_subjects)
+        add_cpu(self.stats, {"database": time.process_time() - clock}, in_process=True)
+        settle_cpu_accounts(self.crawler)
         self.stats.set_value("rumourcrawl/stories", story_counts["stories"])
         self.stats.set_value("rumourcrawl/stories_new", story_counts["stories_new"])
         health, warning = run_health(self.crawler.spider.name, self.stats.get_stats())

@@ -13,8 +13,8 @@ from pathlib import Path
 from rumourcrawl import store
 from rumourcrawl.extract import ExtractionError, extract_article
 from rumourcrawl.extract.gossip import rumours_of
+from rumourcrawl.extract.page import settle_date
 from rumourcrawl.extract.urls import canonical_url
-from rumourcrawl.pipelines import settle_date
 from rumourcrawl.sites import all_sites, site_for_url
 
 logger = logging.getLogger(__name__)

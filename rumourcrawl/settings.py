@@ -27,6 +27,10 @@ RUMOURCRAWL_STORE_BATCH_SECONDS = 2.0
 RUMOURCRAWL_REBUILD_STORIES = False
 # At most this many article pages per site per run (0 = no cap).
 RUMOURCRAWL_MAX_ARTICLES = 500
+# Worker processes for the CPU-heavy part of the crawl (cleaning, rumours, the MinHash), so it runs
+# beside the fetching and the writes: unset = one per core; 0 = none, all in the crawl's own
+# process (easier to debug).
+RUMOURCRAWL_EXTRACT_WORKERS = None
 # A listed URL that gave no article (not an article page, 404/410, too large…) is tried again
 # only after this many days (0: every run), so a busy feed does not cost the same dead requests every run.
 RUMOURCRAWL_RECHECK_DAYS = 7

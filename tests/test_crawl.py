@@ -166,6 +166,17 @@ def test_bad_database_url_or_setting_is_refused_before_crawling(tmp_path):
             ["--feed", "http://127.0.0.1:9/feed", "--db", str(tmp_path / "b.db"), "-s", "RUMOURCRAWL_MAX_ARTICLES=abc"],
             "RUMOURCRAWL_MAX_ARTICLES must be a whole number",
         ),
+        (
+            [
+                "--feed",
+                "http://127.0.0.1:9/feed",
+                "--db",
+                str(tmp_path / "c.db"),
+                "-s",
+                "RUMOURCRAWL_EXTRACT_WORKERS=-1",
+            ],
+            "RUMOURCRAWL_EXTRACT_WORKERS must be a whole number",
+        ),
     ]
     for arguments, message in cases:
         result = run_cli("crawl", *arguments)

@@ -48,6 +48,21 @@ class CleaningRules:
 
 GENERIC_RULES = CleaningRules()
 
+# trafilatura's settings, chosen by measurement on the fixture and shared pages (time per page, the
+# golden text kept, promo lines left): `python -m benchmarks.trafilatura_settings`, whose table is in
+# benchmarks/README.md.
+TRAFILATURA_OPTIONS = {
+    # No fallback extractors (readability, jusText): on every measured page the text came out the
+    # same without them, in about 0.88x the time.
+    "fast": True,
+    "with_metadata": True,
+    "include_comments": False,
+    "include_tables": False,
+    # No deduplicate=True: trafilatura then remembers paragraphs across calls, so a page seen
+    # twice in one process (a refetch, reextract, a syndicated copy) would come back empty.
+    "deduplicate": False,
+}
+
 _BYLINE_PREFIX = re.compile(r"^\s*(?:by|words by|written by|von|por|di|par)\s+", re.I)
 # "Sarah Okafor, Chief Football Writer" → "Sarah Okafor"
 _BYLINE_ROLE = re.compile(
@@ -375,16 +390,7 @@ def extract_article(
         tree, extra_labels=rules.promo_labels, drop_selectors=rules.drop_selectors, base_url=canonical or url
     )
 
-    extracted = trafilatura.bare_extraction(
-        tree,
-        url=canonical,
-        with_metadata=True,
-        include_comments=False,
-        include_tables=False,
-        # No deduplicate=True: trafilatura then remembers paragraphs across calls, so a page seen
-        # twice in one process (a refetch, reextract, a syndicated copy) would come back empty.
-        deduplicate=False,
-    )
+    extracted = trafilatura.bare_extraction(tree, url=canonical, **TRAFILATURA_OPTIONS)
     document = extracted.as_dict() if hasattr(extracted, "as_dict") else (extracted or {})
     text = remove_promo_lines(document.get("text") or "", extra_labels=rules.promo_labels).strip()
     published = published or normalise_date(document.get("date"))
