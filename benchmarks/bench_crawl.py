@@ -19,20 +19,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from rumourcrawl.snapshot_server import SnapshotServer
-
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+from loopback_site import unthrottled  # noqa: E402
+
+from rumourcrawl.snapshot_server import SnapshotServer  # noqa: E402
+
 DEMO_NEWS = ROOT / "rumourcrawl" / "data" / "demo_site" / "news"
-FAST = [
-    "-s",
-    "DOWNLOAD_DELAY=0",
-    "-s",
-    "AUTOTHROTTLE_ENABLED=False",
-    "-s",
-    "CONCURRENT_REQUESTS_PER_DOMAIN=8",
-    "-s",
-    "LOG_LEVEL=ERROR",
-]
+FAST = unthrottled(8, LOG_LEVEL="ERROR")
 
 
 def build_site(folder: Path, copies: int) -> int:

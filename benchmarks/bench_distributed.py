@@ -20,18 +20,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
-from loopback_site import RedisServer, build_site  # noqa: E402
+from loopback_site import RedisServer, build_site, unthrottled  # noqa: E402
 
 from rumourcrawl.snapshot_server import SnapshotServer  # noqa: E402
 
-FAST = [
-    "-s", "DOWNLOAD_DELAY=0",
-    "-s", "AUTOTHROTTLE_ENABLED=False",
-    "-s", "RETRY_TIMES=0",
-    "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8",
-    "-s", "RUMOURCRAWL_MAX_ARTICLES=0",
-    "-s", "LOG_LEVEL=WARNING",
-]  # fmt: skip
+FAST = unthrottled(8, RUMOURCRAWL_MAX_ARTICLES=0, LOG_LEVEL="WARNING")
 
 
 def cli(*args: str) -> subprocess.Popen:

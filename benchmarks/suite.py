@@ -49,18 +49,16 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+from loopback_site import FILLER, RUMOURS, _sentence, unthrottled  # noqa: E402
+from loopback_site import build_site as build_generated_site  # noqa: E402
+
 SOURCES = [
     *sorted((ROOT / "tests" / "fixtures" / "pages").glob("*.html")),
     *sorted(p for p in (ROOT / "rumourcrawl" / "data" / "demo_site" / "news").glob("*.html") if p.name != "index.html"),
     ROOT / "tests" / "fixtures" / "seed" / "football365-klopp-real-madrid.html",
 ]
-FAST = [
-    "-s", "DOWNLOAD_DELAY=0",
-    "-s", "AUTOTHROTTLE_ENABLED=False",
-    "-s", "CONCURRENT_REQUESTS=16",
-    "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16",
-    "-s", "RETRY_TIMES=0",
-]  # fmt: skip
+FAST = unthrottled(16, CONCURRENT_REQUESTS=16)
 STAGES = ("fetch_parse", "cleaning", "rumours", "dedupe", "database")
 
 # ---- the site ----------------------------------------------------------------------------------
@@ -70,10 +68,6 @@ _TAG = re.compile(r"<[^>]+>")
 
 
 def _sentences(rng: random.Random, length: int) -> str:
-    if str(ROOT / "tests") not in sys.path:
-        sys.path.insert(0, str(ROOT / "tests"))
-    from loopback_site import FILLER, RUMOURS, _sentence
-
     out: list[str] = []
     while sum(len(s) + 1 for s in out) < length:
         out.append(_sentence(rng, rng.choice(RUMOURS if rng.random() < 0.35 else FILLER)))
@@ -353,10 +347,6 @@ def main() -> None:
                 shutil.rmtree(big, ignore_errors=True)
                 # The tests' generated site (short pages, 100-URL sitemaps): 20,000 pages of the
                 # size above would be 6 GB of HTML. The peak is what stays resident across a long crawl.
-                if str(ROOT / "tests") not in sys.path:
-                    sys.path.insert(0, str(ROOT / "tests"))
-                from loopback_site import build_site as build_generated_site
-
                 build_generated_site(big, args.rss_pages)
                 with SnapshotServer(big) as big_server:
                     big_db = work / "rss.db"

@@ -171,6 +171,19 @@ def build_site(folder: Path, pages: int, seed: int = 12) -> list[str]:
     return paths
 
 
+def unthrottled(per_domain: int = 16, **settings) -> list[str]:
+    """Crawl arguments for a loopback site (benchmarks): no politeness delay, no throttle, no retries,
+    `per_domain` requests at once; `settings` add or override (`LOG_LEVEL="ERROR"`)."""
+    chosen = {
+        "DOWNLOAD_DELAY": 0,
+        "AUTOTHROTTLE_ENABLED": False,
+        "RETRY_TIMES": 0,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": per_domain,
+        **settings,
+    }
+    return [arg for name, value in chosen.items() for arg in ("-s", f"{name}={value}")]
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
