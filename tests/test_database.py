@@ -156,6 +156,59 @@ def test_every_canned_query_runs_and_answers_its_question(crawled):
     assert {"atom_id", "atom_title", "atom_updated"} <= set(feed_rows[0])
 
 
+# source_reliability as it was before migration 7: every rumour with a source, joined to its story.
+SOURCE_RELIABILITY_BY_RUMOURS = """
+select r.source, min(r.source_tier) as tier, count(distinct r.story_id) as stories,
+       count(distinct case when s.furthest_stage in ('agreed', 'done') then s.id end) as reached_agreed_or_done,
+       count(distinct case when s.latest_stage in ('denied', 'collapsed') then s.id end) as denied_or_collapsed,
+       count(*) as rumours
+from rumours r join stories s on s.id = r.story_id
+where r.source is not null
+group by r.source
+order by tier, stories desc, r.source
+"""
+
+
+def test_source_reliability_gives_the_rows_of_aggregating_the_rumours(crawled):
+    expected = list(sqlite_utils.Database(crawled).query(SOURCE_RELIABILITY_BY_RUMOURS))
+    assert len(expected) >= 3 and any(r["reached_agreed_or_done"] for r in expected)
+    assert rows(crawled, "/transfers/source_reliability.json?_shape=array") == expected
+    # Its tables are derived, like the near-duplicate index: hidden from the table list.
+    tables = rows(crawled, "/transfers.json")["tables"]
+    assert {t["name"]: t["hidden"] for t in tables if t["name"] in ("story_sources", "source_stats", "stories")} == {
+        "story_sources": True,
+        "source_stats": True,
+        "stories": False,
+    }
+
+
+def test_migration_7_fills_source_reliability_in_a_schema_6_file(crawled, tmp_path):
+    path = tmp_path / "old.db"
+    shutil.copy(crawled, path)
+    old = sqlite_utils.Database(path)
+    written = {
+        table: sorted(tuple(r.items()) for r in old.query(f"SELECT * FROM {table}"))
+        for table in ("story_sources", "source_stats")
+    }
+    assert all(written.values())
+    # A schema-6 file: what this rumourcrawl writes, without migration 7's tables.
+    old.execute("DROP TABLE story_sources")
+    old.execute("DROP TABLE source_stats")
+    old.execute("PRAGMA user_version = 6")
+    old.close()
+    db = store.open_db(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION == 7
+    filled = {
+        table: sorted(tuple(r.items()) for r in db.query(f"SELECT * FROM {table}"))
+        for table in ("story_sources", "source_stats")
+    }
+    db.close()
+    assert filled == written  # the migration's SQL build gives the story refresh's rows
+    assert rows(path, "/old/source_reliability.json?_shape=array") == list(
+        sqlite_utils.Database(path).query(SOURCE_RELIABILITY_BY_RUMOURS)
+    )
+
+
 def test_atom_feed_of_new_stories(crawled):
     response = get(crawled, "/transfers/new_stories_feed.atom")
     assert response.status_code == 200

@@ -319,7 +319,7 @@ def test_a_schema_4_file_gets_its_index_built_from_the_stored_signatures(tmp_pat
     old.close()
 
     db = store.open_db(path)
-    assert db.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION == 6
+    assert db.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION == 7
     assert db.execute("SELECT count(*) FROM minhash_docs").fetchone()[0] == len(texts)
     assert db.execute("SELECT count(*) FROM minhash_bands").fetchone()[0] == len(texts) * store.LSH_BANDS
     assert db["articles"].get("https://filler.example/7")["minhash"] == store.minhash(store.shingles(_filler(7)))

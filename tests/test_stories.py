@@ -34,6 +34,8 @@ def _derived(path) -> dict:
             "people": sorted(tuple(row.items()) for row in db.query("SELECT * FROM people")),
             "clubs": sorted(tuple(row.items()) for row in db.query("SELECT * FROM clubs")),
             "links": sorted(db.execute("SELECT id, story_id FROM rumours").fetchall()),
+            "story_sources": sorted(tuple(row.items()) for row in db.query("SELECT * FROM story_sources")),
+            "source_stats": sorted(tuple(row.items()) for row in db.query("SELECT * FROM source_stats")),
         }
     finally:
         db.close()
@@ -58,9 +60,25 @@ def test_each_incremental_refresh_equals_a_full_rebuild(tmp_path):
     steps = [
         # One-word names, clubs in and out, a stay, a fee.
         lambda: [
-            _save(db, "https://a.example/1", [Rumour(subject="Haaland", from_club="Man City", to_club="Real Madrid")]),
+            _save(
+                db,
+                "https://a.example/1",
+                [
+                    Rumour(
+                        subject="Haaland",
+                        from_club="Man City",
+                        to_club="Real Madrid",
+                        source="Marca",
+                        source_tier=3,
+                    )
+                ],
+            ),
             _save(db, "https://a.example/2", [Rumour(subject="Fernandes", to_club="Al Nassr", stage="talks")]),
-            _save(db, "https://a.example/3", [Rumour(subject="Bukayo Saka", to_club="Arsenal", kind="stay")]),
+            _save(
+                db,
+                "https://a.example/3",
+                [Rumour(subject="Bukayo Saka", to_club="Arsenal", kind="stay", source="David Ornstein", source_tier=1)],
+            ),
         ],
         # The full name arrives: "Haaland" merges into "Erling Haaland"; two Fernandes keep "Fernandes" apart.
         lambda: [
@@ -68,8 +86,21 @@ def test_each_incremental_refresh_equals_a_full_rebuild(tmp_path):
                 db,
                 "https://b.example/1",
                 [
-                    Rumour(subject="Erling Haaland", to_club="Real Madrid", stage="agreed", fee="£150m"),
-                    Rumour(subject="Bruno Fernandes", from_club="Man Utd", to_club="Al Hilal"),
+                    Rumour(
+                        subject="Erling Haaland",
+                        to_club="Real Madrid",
+                        stage="agreed",
+                        fee="£150m",
+                        source="Fabrizio Romano",
+                        source_tier=1,
+                    ),
+                    Rumour(
+                        subject="Bruno Fernandes",
+                        from_club="Man Utd",
+                        to_club="Al Hilal",
+                        source="Marca",
+                        source_tier=2,
+                    ),
                 ],
                 outlet="BBC Sport",
             ),
@@ -86,14 +117,35 @@ def test_each_incremental_refresh_equals_a_full_rebuild(tmp_path):
                 text=_text("https://b.example/1"),
                 outlet="Copycat",
             ),
-            _save(db, "https://c.example/2", [Rumour(subject="Haaland", to_club="Real Madrid", stage="denied")]),
+            _save(
+                db,
+                "https://c.example/2",
+                [
+                    Rumour(
+                        subject="Haaland",
+                        to_club="Real Madrid",
+                        stage="denied",
+                        source="Fabrizio Romano",
+                        source_tier=1,
+                    )
+                ],
+            ),
         ],
     ]
     store.refresh_stories(db)
+    sources_seen = []
     for step in steps:
         subjects = set().union(*(result.subjects for result in step()))
         store.refresh_stories(db, subjects)
-        assert _derived(path) == _rebuilt(path, tmp_path)
+        derived = _derived(path)
+        assert derived == _rebuilt(path, tmp_path)
+        sources_seen.append({dict(row)["source"]: dict(row) for row in derived["source_stats"]})
+    # The per-source rows moved with the stories: the sources the tests below rely on were all there.
+    assert sources_seen[0].keys() == {"Marca", "David Ornstein"}
+    assert sources_seen[1]["Marca"]["stories"] == 2 and sources_seen[1]["Marca"]["tier"] == 2
+    assert sources_seen[1]["Fabrizio Romano"]["reached_agreed_or_done"] == 1
+    assert "David Ornstein" not in sources_seen[2]  # Saka's stay, its only story, was re-extracted away
+    assert sources_seen[3]["Fabrizio Romano"]["denied_or_collapsed"] == 1
     # Forgetting an article: its subjects are refreshed too.
     subjects = store.forget_article(db, "https://b.example/1")
     assert subjects == {"Erling Haaland", "Bruno Fernandes"}

@@ -12,6 +12,10 @@ Tables (see rumourcrawl/data/metadata.yml for what Datasette shows):
 - listed_urls article URLs from listings that gave no article of their own (redirected, skipped, gone)
 - minhash_docs, minhash_bands  the near-duplicate index (store/duplicates.py): each article's MinHash
              signature cut into LSH bands, so candidates are found by lookup, not by scanning
+- story_sources one row per story and named source (rumours.source) among its rumours: the source's best
+             tier and rumour count in that story, and the story's stage flags; written by the story refresh
+- source_stats one row per named source, summed from story_sources (the canned query source_reliability
+             reads it); both are derived, hidden in Datasette, and rebuilt with the stories
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ from rumourcrawl.extract.urls import canonical_url
 from rumourcrawl.store import duplicates
 
 # Bump when a migration is added to MIGRATIONS; PRAGMA user_version records what a file has.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 ARTICLE_COLUMNS = {
     "url": str,
@@ -253,7 +257,61 @@ def _migrate_6(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS = {1: _migrate_1, 2: _migrate_2, 3: _migrate_3, 4: _migrate_4, 5: _migrate_5, 6: _migrate_6}
+# A story's stages that source_stats counts (the canned query source_reliability shows them).
+AGREED_STAGES = ("agreed", "done")  # furthest_stage
+DENIED_STAGES = ("denied", "collapsed")  # latest_stage
+
+# One source's row of source_stats, from its story_sources rows (the covering index answers it).
+SOURCE_STATS_SQL = """SELECT source, min(tier) AS tier, count(*) AS stories,
+                             sum(agreed_or_done) AS reached_agreed_or_done,
+                             sum(denied_or_collapsed) AS denied_or_collapsed, sum(rumours) AS rumours
+                      FROM story_sources"""
+
+
+def _migrate_7(db: sqlite_utils.Database) -> None:
+    """story_sources and source_stats (see the module docstring), filled from the stored rumours and stories.
+
+    The canned query source_reliability used to aggregate every rumour with a source joined to its
+    story on each request (3.4 s at 1M rumours); it now reads source_stats, which the story refresh
+    keeps (store/stories.py), one row per source.
+    """
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS story_sources (story_id TEXT NOT NULL REFERENCES stories(id),"
+        " source TEXT NOT NULL, tier INTEGER, rumours INTEGER NOT NULL,"
+        " agreed_or_done INTEGER NOT NULL, denied_or_collapsed INTEGER NOT NULL,"
+        " PRIMARY KEY (story_id, source)) WITHOUT ROWID"
+    )
+    db.execute(
+        "CREATE INDEX IF NOT EXISTS idx_story_sources_source"
+        " ON story_sources (source, tier, agreed_or_done, denied_or_collapsed, rumours)"
+    )
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS source_stats (source TEXT PRIMARY KEY, tier INTEGER, stories INTEGER,"
+        " reached_agreed_or_done INTEGER, denied_or_collapsed INTEGER, rumours INTEGER)"
+    )
+    db.execute("CREATE INDEX IF NOT EXISTS idx_source_stats_order ON source_stats (tier, stories DESC, source)")
+    db.execute("DELETE FROM story_sources")
+    db.execute(
+        "INSERT INTO story_sources"
+        " SELECT r.story_id, r.source, min(r.source_tier), count(*),"
+        f" CASE WHEN s.furthest_stage IN {AGREED_STAGES} THEN 1 ELSE 0 END,"
+        f" CASE WHEN s.latest_stage IN {DENIED_STAGES} THEN 1 ELSE 0 END"
+        " FROM rumours r JOIN stories s ON s.id = r.story_id WHERE r.source IS NOT NULL"
+        " GROUP BY r.story_id, r.source"
+    )
+    db.execute("DELETE FROM source_stats")
+    db.execute(f"INSERT INTO source_stats {SOURCE_STATS_SQL} GROUP BY source")
+
+
+MIGRATIONS = {
+    1: _migrate_1,
+    2: _migrate_2,
+    3: _migrate_3,
+    4: _migrate_4,
+    5: _migrate_5,
+    6: _migrate_6,
+    7: _migrate_7,
+}
 
 
 @contextmanager

@@ -11,7 +11,7 @@ import sqlite_utils
 from rumourcrawl.extract.gazetteer import load_gazetteer, name_key, strip_accents
 from rumourcrawl.extract.models import TERMINAL_STAGES
 from rumourcrawl.store.articles import STAGE_RANK
-from rumourcrawl.store.schema import write_transaction
+from rumourcrawl.store.schema import AGREED_STAGES, DENIED_STAGES, SOURCE_STATS_SQL, write_transaction
 
 
 def _story_person_keys(subjects: Iterable[str]) -> dict[tuple[str, ...], tuple[str, ...]]:
@@ -125,7 +125,7 @@ def _family(subject: str) -> str:
 
 
 _RUMOURS = """SELECT r.id, r.subject, r.subject_role, r.from_club, r.to_club, r.kind, r.stage, r.fee_amount,
-                      r.fee_currency, r.source_tier, r.position, r.article_url, r.confidence,
+                      r.fee_currency, r.source, r.source_tier, r.position, r.article_url, r.confidence,
                       coalesce(r.published, a.published, a.first_fetched) AS "when", a.first_fetched,
                       coalesce(a.outlet, o.domain, a.url) AS outlet_name
                FROM rumours r CROSS JOIN articles a ON a.url = r.article_url
@@ -177,6 +177,7 @@ def refresh_stories(db: sqlite_utils.Database, subjects: Iterable[str] | None = 
         story_id = _slug(" ".join(person) + (f" to {row['to_club']}" if row["to_club"] else " exit"))
         grouped.setdefault(story_id, []).append(row)
     stories = {story_id: _story(story_id, rows) for story_id, rows in grouped.items()}
+    sources = _story_sources(stories, grouped)
     story_of_rumour = {row["id"]: story_id for story_id, rows in grouped.items() for row in rows}
 
     people: dict[str, dict] = {}
@@ -197,17 +198,88 @@ def refresh_stories(db: sqlite_utils.Database, subjects: Iterable[str] | None = 
 
     with write_transaction(db):
         if families is None:
-            new = _write_all(db, stories, people, story_of_rumour)
+            new = _write_all(db, stories, people, story_of_rumour, sources)
         else:
-            new = _write_scope(db, families, scoped, stories, people, story_of_rumour)
+            new = _write_scope(db, families, scoped, stories, people, story_of_rumour, sources)
     total = {
         table: db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in ("stories", "people", "clubs")
     }
     return {"stories": total["stories"], "stories_new": new, "people": total["people"], "clubs": total["clubs"]}
 
 
+def _story_sources(stories: dict[str, dict], grouped: dict[str, list[dict]]) -> dict[tuple[str, str], dict]:
+    """The story_sources rows of these stories: per story and named source, the source's best tier and
+    rumour count in the story, and the story's stage flags (what source_stats sums)."""
+    rows: dict[tuple[str, str], dict] = {}
+    for story_id, rumours in grouped.items():
+        story = stories[story_id]
+        for rumour in rumours:
+            source = rumour["source"]
+            if source is None:
+                continue
+            row = rows.setdefault(
+                (story_id, source),
+                {
+                    "story_id": story_id,
+                    "source": source,
+                    "tier": None,
+                    "rumours": 0,
+                    "agreed_or_done": int(story["furthest_stage"] in AGREED_STAGES),
+                    "denied_or_collapsed": int(story["latest_stage"] in DENIED_STAGES),
+                },
+            )
+            row["rumours"] += 1
+            tier = rumour["source_tier"]
+            if tier is not None and (row["tier"] is None or tier < row["tier"]):
+                row["tier"] = tier
+    return rows
+
+
+def _write_story_sources(db: sqlite_utils.Database, rows: dict[tuple[str, str], dict], stored: dict) -> set[str]:
+    """Make the stored story_sources rows `stored` (keyed like `rows`) into `rows`; returns the sources
+    whose rows changed. Call after the stories are written and before any is deleted."""
+    gone = sorted(set(stored) - set(rows))
+    for story_id, source in gone:
+        db.execute("DELETE FROM story_sources WHERE story_id = ? AND source = ?", [story_id, source])
+    changed = [row for key, row in rows.items() if stored.get(key) != row]
+    if changed:
+        db["story_sources"].upsert_all(changed, pk=("story_id", "source"))
+    return {source for _, source in gone} | {row["source"] for row in changed}
+
+
+def _stored_story_sources(db: sqlite_utils.Database, story_ids: list[str] | None) -> dict[tuple[str, str], dict]:
+    """The stored story_sources rows of these stories (of all stories for None)."""
+    if story_ids is None:
+        found = db.query("SELECT * FROM story_sources")
+    else:
+        found = (
+            row
+            for chunk in _chunks(story_ids)
+            for row in db.query(f"SELECT * FROM story_sources WHERE story_id IN ({_marks(chunk)})", chunk)
+        )
+    return {(row["story_id"], row["source"]): row for row in found}
+
+
+def _recount_sources(db: sqlite_utils.Database, sources: Iterable[str]) -> None:
+    """Each source's source_stats row from story_sources; gone when no story names it. The same rows as
+    the full rebuild's count."""
+    for source in sorted(sources):
+        row = next(db.query(f"{SOURCE_STATS_SQL} WHERE source = ?", [source]))
+        if not row["stories"]:
+            db.execute("DELETE FROM source_stats WHERE source = ?", [source])
+            continue
+        row["source"] = source
+        stored = next(db.query("SELECT * FROM source_stats WHERE source = ?", [source]), None)
+        if stored != row:
+            db["source_stats"].upsert(row, pk="source")
+
+
 def _write_all(
-    db: sqlite_utils.Database, stories: dict[str, dict], people: dict[str, dict], story_of_rumour: dict[int, str]
+    db: sqlite_utils.Database,
+    stories: dict[str, dict],
+    people: dict[str, dict],
+    story_of_rumour: dict[int, str],
+    sources: dict[tuple[str, str], dict],
 ) -> int:
     """Write a full rebuild; returns how many stories are new."""
     gazetteer = load_gazetteer()
@@ -232,6 +304,10 @@ def _write_all(
         new = story_of_rumour.get(rumour_id)
         if new != old:
             db.execute("UPDATE rumours SET story_id = ? WHERE id = ?", [new, rumour_id])
+    _write_story_sources(db, sources, _stored_story_sources(db, None))
+    summed = {row["source"]: row for row in db.query(f"{SOURCE_STATS_SQL} GROUP BY source")}
+    _sync(db, "source_stats", summed, "source")
+    _delete_missing(db, "source_stats", "source", summed)
     gone = [sid for (sid,) in db.execute("SELECT id FROM stories").fetchall() if sid not in stories]
     for story_id in gone:
         db.execute("DELETE FROM stories WHERE id = ?", [story_id])
@@ -247,8 +323,10 @@ def _write_scope(
     stories: dict[str, dict],
     people: dict[str, dict],
     story_of_rumour: dict[int, str],
+    sources: dict[tuple[str, str], dict],
 ) -> int:
-    """Write the stories and people of `families` (rebuilt whole) and recount the clubs they name."""
+    """Write the stories and people of `families` (rebuilt whole) and their story_sources rows, and
+    recount the clubs and sources they name."""
     stored_people = {row["name"]: row for row in db.query("SELECT * FROM people") if _family(row["name"]) in families}
     names = sorted(stored_people)
     stored_stories = {
@@ -280,6 +358,8 @@ def _write_scope(
             new = story_of_rumour.get(rumour_id)
             if new != old:
                 db.execute("UPDATE rumours SET story_id = ? WHERE id = ?", [new, rumour_id])
+    written = sorted(set(stored_stories) | set(stories))
+    _recount_sources(db, _write_story_sources(db, sources, _stored_story_sources(db, written)))
     for story_id in sorted(set(stored_stories) - set(stories)):
         db.execute("DELETE FROM stories WHERE id = ?", [story_id])
     for name in sorted(set(stored_people) - set(people)):
