@@ -120,3 +120,38 @@ def test_headline_restating_the_body_is_one_row():
         title="Arsenal in talks for Vlahovic",
     )
     assert len([r for r in rows if r.subject.endswith("Vlahovic") and r.to_club == "Arsenal"]) == 1
+
+
+def test_folded_scoring_equals_the_trained_model_on_expanded_features():
+    """Extraction folds each feature's short-text copy into one weight table and weighs a sentence's
+    words once (model.RumourModel.score); training saw every copy spelled out. Same scores, on a real
+    article and a real post."""
+    import numpy as np
+
+    from rumourcrawl.extract.rumours.candidates import read_text
+    from rumourcrawl.extract.rumours.features import candidate_features, sentence_facts, with_short_copies
+
+    model = default_model()
+    data = model.data
+    trained = {name: i for i, name in enumerate(data["features"])}
+    keep = np.asarray(data["keep"]["coef"])
+    stage = np.asarray(data["stage"]["coef"])
+    train_dir = Path(__file__).parent / "eval" / "train"
+    texts = [read_article(train_dir / name) for name in ("news001.txt", "mp003.txt")]
+    checked = 0
+    for text, title, *_ in texts:
+        reading = read_text(text, title=title)
+        facts = sentence_facts(reading)
+        features = [candidate_features(reading, c, facts) for c in reading.candidates]
+        scores = model.score(features)
+        for i, f in enumerate(features):
+            expanded = with_short_copies(f)
+            assert any(name.startswith("S|") for name in expanded) == bool(f.get("short_text"))
+            used = [(trained[n], v) for n, v in expanded.items() if n in trained]
+            keep_logit = data["keep"]["intercept"] + sum(keep[c] * v for c, v in used)
+            stage_logits = np.asarray(data["stage"]["intercept"]) + sum(stage[:, c] * v for c, v in used)
+            assert scores.keep[i] == pytest.approx(1 / (1 + np.exp(-keep_logit)), abs=1e-9)
+            expected_stage = np.exp(stage_logits - stage_logits.max())
+            assert scores.stage[i] == pytest.approx(expected_stage / expected_stage.sum(), abs=1e-9)
+            checked += 1
+    assert checked > 20
