@@ -183,7 +183,7 @@ def candidate_features(reading: Reading, candidate: Candidate, facts: SentenceFa
     if club is not None:
         if (id(person), club) in froms:
             f["rule_from_club"] = 1.0
-        if club in taken and (id(person), club) not in dests:
+        if club in taken and club not in dests.get(id(person), ()):
             f["club_claimed_for_other"] = 1.0
     others = sum(1 for d in dests.get(id(person), ()) if d != club)
     if others:
@@ -262,6 +262,7 @@ def candidate_features(reading: Reading, candidate: Candidate, facts: SentenceFa
 
 
 SHORT_PREFIX = "S|"
+UNCOPIED_PREFIXES = ("w:", "sw:")  # word features: one weight for all texts
 
 
 def with_short_copies(features: Features) -> dict[str, float]:
@@ -272,9 +273,6 @@ def with_short_copies(features: Features) -> dict[str, float]:
     if f.get("short_text"):
         f.update({SHORT_PREFIX + name: value for name, value in f.items() if not name.startswith(UNCOPIED_PREFIXES)})
     return f
-
-
-UNCOPIED_PREFIXES = ("w:", "sw:")
 
 
 TAKE_OVER_FROM_RE = re.compile(r"\b(?:take|took|taking|takes) over from\s+$|\bin place of\s+$|\bsacked\s+$")
@@ -328,17 +326,16 @@ def _person_facts(reading: Reading, person) -> dict[str, float]:
     return f
 
 
-def _rule_links(reading: Reading) -> tuple[dict, set, set]:
+def _rule_links(reading: Reading) -> tuple[dict[int, set[str]], set[tuple[int, str]], set[str]]:
     """The rules' claims as lookups: id(person) → destinations, (person, selling club) pairs, claimed clubs."""
     if reading.rule_links is None:
-        dests: dict = {}
-        froms: set = set()
-        taken: set = set()
+        dests: dict[int, set[str]] = {}
+        froms: set[tuple[int, str]] = set()
+        taken: set[str] = set()
         for c in reading.candidates:
             for claim in c.rule_claims:
                 if claim.to_club:
                     dests.setdefault(id(c.person), set()).add(claim.to_club)
-                    dests[(id(c.person), claim.to_club)] = True
                     taken.add(claim.to_club)
                 if claim.from_club:
                     froms.add((id(c.person), claim.from_club))

@@ -74,7 +74,9 @@ class RumourModel:
         columns: list[int] = []
         values: list[float] = []
         starts: list[int] = []
-        for named in features:
+        totals = np.tile(self.intercepts, (n, 1))
+        blocks: dict[int, np.ndarray] = {}
+        for row, named in enumerate(features):
             starts.append(len(columns))
             offset = n_names if named.get("short_text") else 0  # the short-text table (see __init__)
             for name, value in named.items():
@@ -82,9 +84,6 @@ class RumourModel:
                 if column is not None:
                     columns.append(column + offset)
                     values.append(value)
-        totals = np.tile(self.intercepts, (n, 1))
-        blocks: dict[int, np.ndarray] = {}
-        for row, named in enumerate(features):
             for block in getattr(named, "shared", ()):
                 # Shared blocks hold words, which have no short-text copy: the first table serves both.
                 weights = blocks.get(id(block))
