@@ -60,11 +60,19 @@ class Reading:
     lower_words: set[str] | None = None  # features._person_facts
     _person_ranks: dict[int, int] | None = None
     _club_ranks: dict[str, int] | None = None
+    _mention_counts: dict[int, int] | None = None
+
+    def mention_counts(self) -> dict[int, int]:
+        """id(person) → how many times the text names them (`Person.mentions` counts only the discovery pass)."""
+        if self._mention_counts is None:
+            self._mention_counts = mention_counts(self.analyser)
+        return self._mention_counts
 
     def person_ranks(self) -> dict[int, int]:
         """id(person) → rank by mentions (0 = the article's main person)."""
         if self._person_ranks is None:
-            people = sorted(self.analyser.registry.people, key=lambda p: -p.mentions)
+            counts = self.mention_counts()
+            people = sorted(self.analyser.registry.people, key=lambda p: -counts.get(id(p), 0))
             self._person_ranks = {id(p): rank for rank, p in enumerate(people)}
         return self._person_ranks
 
@@ -73,6 +81,14 @@ class Reading:
             clubs = sorted(self.analyser.club_counts.items(), key=lambda kv: -kv[1])
             self._club_ranks = {club: rank for rank, (club, _) in enumerate(clubs)}
         return self._club_ranks
+
+
+def mention_counts(analyser: ArticleAnalyser) -> dict[int, int]:
+    counts: dict[int, int] = {}
+    for info in analyser.infos:
+        for mention in info.mentions:
+            counts[id(mention.person)] = counts.get(id(mention.person), 0) + 1
+    return counts
 
 
 def person_key(person: Person) -> str:
@@ -128,7 +144,8 @@ def read_text(
         paragraph_clubs.setdefault(info.sentence.paragraph, []).extend(clubs)
     last_people: list[Person] = []
     # The text's most-named person: "The suitors include Ajax, PSV and Utrecht" is about them.
-    main_person = sorted(analyser.registry.people, key=lambda p: -p.mentions)[:1]
+    counts = mention_counts(analyser)
+    main_person = sorted(analyser.registry.people, key=lambda p: -counts.get(id(p), 0))[:1]
     for index, info in enumerate(infos):
         people = list({id(m.person): m.person for m in info.mentions}.values())
         clubs = sentence_clubs[index]

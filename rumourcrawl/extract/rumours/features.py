@@ -169,10 +169,11 @@ def candidate_features(reading: Reading, candidate: Candidate, facts: SentenceFa
     f[f"role={person.role}"] = 1.0
     words = len(person.name.split())
     f[f"name_words={min(words, 3)}"] = 1.0
-    f["log_mentions"] = math.log1p(person.mentions)
+    mentions = reading.mention_counts().get(id(person), 0)
+    f["log_mentions"] = math.log1p(mentions)
     if person.speech_mentions:
         f["speaker"] = 1.0
-        if person.speech_mentions >= person.mentions:
+        if person.speech_mentions >= mentions:
             f["only_speaker"] = 1.0
     replaced = _person_facts(reading, person)
     f.update(replaced)
