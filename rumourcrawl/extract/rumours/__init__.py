@@ -26,7 +26,7 @@ def rows_from_reading(reading: Reading, model: RumourModel, outlet: str | None =
         return []
     facts = sentence_facts(reading)
     features = [candidate_features(reading, c, facts) for c in reading.candidates]
-    scores = model.score(features)
+    scores = model.score(features, min_keep=model.threshold)
     source = load_gazetteer().source(outlet) if outlet else None
     return decide_rows(reading, scores, model.stages, model.kinds, model.threshold, source.tier if source else None)
 

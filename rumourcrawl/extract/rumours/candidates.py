@@ -52,6 +52,7 @@ class Reading:
     headline_sentences: int  # how many leading sentences are the headline (or a post's first line)
     facts: object = None  # features.SentenceFacts, set by features.sentence_facts
     person_facts: dict[int, dict[str, float]] = field(default_factory=dict)  # cache of features._person_facts
+    person_base: dict[int, dict[str, float]] = field(default_factory=dict)  # cache of features._person_base
     club_context: dict[tuple[int, int], dict[str, float]] = field(default_factory=dict)  # features._club_context
     person_clubs: dict[int, tuple[int, int]] | None = None  # features._club_candidates
     sentence_words: dict[int, dict[str, float]] = field(default_factory=dict)  # features._sentence_words

@@ -165,18 +165,7 @@ def candidate_features(reading: Reading, candidate: Candidate, facts: SentenceFa
     person = candidate.person
     club = candidate.to_club
     n_sentences = max(1, len(infos))
-    f = Features(bias=1.0)
-    f[f"role={person.role}"] = 1.0
-    words = len(person.name.split())
-    f[f"name_words={min(words, 3)}"] = 1.0
-    mentions = reading.mention_counts().get(id(person), 0)
-    f["log_mentions"] = math.log1p(mentions)
-    if person.speech_mentions:
-        f["speaker"] = 1.0
-        if person.speech_mentions >= mentions:
-            f["only_speaker"] = 1.0
-    replaced = _person_facts(reading, person)
-    f.update(replaced)
+    f = Features(_person_base(reading, person))
     if club is not None and club in _home_clubs(reading).get(id(person), ()):
         f["home_club"] = 1.0
     # What the rules claimed around this pair: the club as the person's selling club, other destinations.
@@ -189,10 +178,6 @@ def candidate_features(reading: Reading, candidate: Candidate, facts: SentenceFa
     others = sum(1 for d in dests.get(id(person), ()) if d != club)
     if others:
         f["rule_other_dest=" + _bucket(others, (1, 2))] = 1.0
-    if analyser.gazetteer.source(person.name) is not None:
-        f["journalist"] = 1.0
-    if analyser.gazetteer.canonical_club(person.name) is not None:
-        f["name_is_club"] = 1.0
     if club is None:
         f["to_none"] = 1.0
     else:
@@ -202,14 +187,9 @@ def candidate_features(reading: Reading, candidate: Candidate, facts: SentenceFa
         f["club_count=" + _bucket(count, (0, 1, 3, 6))] = 1.0
         if club not in analyser.club_counts:
             f["club_national"] = 1.0
-    f["short_text"] = 1.0 if len(infos) <= 6 else 0.0
     head = range(reading.headline_sentences)
-    if any(m.person is person for i in head for m in infos[i].mentions):
-        f["person_in_headline"] = 1.0
     if club is not None and any(c.canonical == club for i in head for c in infos[i].clubs):
         f["club_in_headline"] = 1.0
-    ranks = reading.person_ranks()
-    f["person_rank=" + _bucket(ranks.get(id(person), 9), (0, 1, 3))] = 1.0
     if club is not None:
         club_rank = reading.club_ranks().get(club, 9)
         f["club_rank=" + _bucket(club_rank, (0, 1, 3))] = 1.0
@@ -293,6 +273,35 @@ CLUB_CONTEXT_CHECKS = (
     ("club_buyer_verb_after", BUYER_VERB_AFTER_RE, "after"),
     ("club_seller_verb_after", SELLER_VERB_AFTER_RE, "after"),
 )
+
+
+def _person_base(reading: Reading, person) -> dict[str, float]:
+    """The features of a candidate that depend only on its person (cached: a person has many candidates)."""
+    found = reading.person_base.get(id(person))
+    if found is not None:
+        return found
+    analyser = reading.analyser
+    infos = analyser.infos
+    f = {"bias": 1.0, f"role={person.role}": 1.0}
+    words = len(person.name.split())
+    f[f"name_words={min(words, 3)}"] = 1.0
+    mentions = reading.mention_counts().get(id(person), 0)
+    f["log_mentions"] = math.log1p(mentions)
+    if person.speech_mentions:
+        f["speaker"] = 1.0
+        if person.speech_mentions >= mentions:
+            f["only_speaker"] = 1.0
+    f.update(_person_facts(reading, person))
+    if analyser.gazetteer.source(person.name) is not None:
+        f["journalist"] = 1.0
+    if analyser.gazetteer.canonical_club(person.name) is not None:
+        f["name_is_club"] = 1.0
+    f["short_text"] = 1.0 if len(infos) <= 6 else 0.0
+    if any(m.person is person for i in range(reading.headline_sentences) for m in infos[i].mentions):
+        f["person_in_headline"] = 1.0
+    f["person_rank=" + _bucket(reading.person_ranks().get(id(person), 9), (0, 1, 3))] = 1.0
+    reading.person_base[id(person)] = f
+    return f
 
 
 def _person_facts(reading: Reading, person) -> dict[str, float]:

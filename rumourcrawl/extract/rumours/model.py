@@ -57,6 +57,13 @@ class RumourModel:
             for n, row in zip(names, long_rows, strict=True)
         ]
         self.weights = np.vstack(long_rows + short_rows) if names else np.zeros((0, len(self.intercepts)))
+        # The keep column again as two plain dicts: the keep pass over every candidate is pure Python,
+        # cheaper than numpy for the dozen candidates of a typical text.
+        keep_column = self.weights[:, 0].tolist() if names else []
+        self.keep_tables: tuple[dict[str, float], dict[str, float]] = (
+            {n: keep_column[i] for n, i in self.index.items() if keep_column[i]},
+            {n: keep_column[len(names) + i] for n, i in self.index.items() if keep_column[len(names) + i]},
+        )
 
     @classmethod
     def load(cls, path: Path | str = MODEL_PATH) -> RumourModel:
@@ -66,17 +73,51 @@ class RumourModel:
             raise FileNotFoundError(f"rumour model {path} is missing: run `rumourcrawl train`") from exc
         return cls(data)
 
-    def score(self, features: list[dict[str, float]]) -> Scores:
-        """Scores of each candidate's features (plain dicts, or `features.Features` with shared blocks)."""
-        n = len(features)
+    def score(self, features: list[dict[str, float]], min_keep: float = 0.0) -> Scores:
+        """Scores of each candidate's features (plain dicts, or `features.Features` with shared blocks).
+
+        Stage and kind are computed only for candidates whose keep probability reaches `min_keep` (the
+        others' rows are NaN): most candidates are dropped, and the keep score alone is a cheap pass."""
+        long_keep, short_keep = self.keep_tables
+        keep_intercept = self.intercepts[0]
+        block_keep: dict[int, float] = {}
+        logits = []
+        for named in features:
+            table = short_keep if named.get("short_text") else long_keep
+            z = keep_intercept
+            for name, value in named.items():
+                weight = table.get(name)
+                if weight is not None:
+                    z += weight * value
+            for block in getattr(named, "shared", ()):
+                # Shared blocks hold words, which have no short-text copy: the first table serves both.
+                weight = block_keep.get(id(block))
+                if weight is None:
+                    weight = block_keep[id(block)] = sum(
+                        long_keep[name] * value for name, value in block.items() if name in long_keep
+                    )
+                z += weight
+            logits.append(z)
+        keep = 1.0 / (1.0 + np.exp(-np.asarray(logits, dtype=float)))
+        n_stages, n_kinds = len(self.stages), len(self.kinds)
+        stage = np.full((len(features), n_stages), np.nan)
+        kind = np.full((len(features), n_kinds), np.nan)
+        chosen = [i for i in range(len(features)) if keep[i] >= min_keep]
+        if chosen:
+            totals = self._class_logits([features[i] for i in chosen])
+            stage[chosen] = _softmax(totals[:, :n_stages])
+            kind[chosen] = _softmax(totals[:, n_stages:])
+        return Scores(keep, stage, kind)
+
+    def _class_logits(self, features: list[dict[str, float]]) -> np.ndarray:
+        """Stage and kind logits of a few candidates, one row each (the weight table without its keep column):
+        every weighted feature gathered in one list, summed per candidate in one numpy pass."""
         get = self.index.get
         n_names = len(self.index)
         columns: list[int] = []
         values: list[float] = []
         starts: list[int] = []
-        totals = np.tile(self.intercepts, (n, 1))
-        blocks: dict[int, np.ndarray] = {}
-        for row, named in enumerate(features):
+        for named in features:
             starts.append(len(columns))
             offset = n_names if named.get("short_text") else 0  # the short-text table (see __init__)
             for name, value in named.items():
@@ -85,23 +126,18 @@ class RumourModel:
                     columns.append(column + offset)
                     values.append(value)
             for block in getattr(named, "shared", ()):
-                # Shared blocks hold words, which have no short-text copy: the first table serves both.
-                weights = blocks.get(id(block))
-                if weights is None:
-                    found = [(c, v) for c, v in zip(map(get, block), block.values(), strict=True) if c is not None]
-                    weights = blocks[id(block)] = (
-                        sum(self.weights[c] * v for c, v in found) if found else np.zeros(len(self.intercepts))
-                    )
-                totals[row] += weights
+                for name, value in block.items():  # words: no short-text copy, the first table serves both
+                    column = get(name)
+                    if column is not None:
+                        columns.append(column)
+                        values.append(value)
+        totals = np.tile(self.intercepts[1:], (len(features), 1))
         if columns:
-            # Each candidate's weighted features summed in one numpy pass: its features are a contiguous run.
-            weighted = self.weights[columns] * np.asarray(values)[:, None]
+            weighted = self.weights[columns, 1:] * np.asarray(values)[:, None]
             ends = starts[1:] + [len(columns)]
-            filled = [i for i in range(n) if starts[i] < ends[i]]
+            filled = [i for i in range(len(features)) if starts[i] < ends[i]]
             totals[filled] += np.add.reduceat(weighted, [starts[i] for i in filled], axis=0)
-        n_stages = len(self.stages)
-        keep = 1.0 / (1.0 + np.exp(-totals[:, 0]))
-        return Scores(keep, _softmax(totals[:, 1 : 1 + n_stages]), _softmax(totals[:, 1 + n_stages :]))
+        return totals
 
 
 def _softmax(logits: np.ndarray) -> np.ndarray:
