@@ -252,7 +252,8 @@ class Report:
     locked: dict[str, EvalResult] = field(default_factory=dict)
     tuned_on: dict[str, EvalResult] = field(default_factory=dict)
     candidates: dict[str, tuple[int, int]] = field(default_factory=dict)
-    calibration: list[tuple[float, float, int, int]] = field(default_factory=list)  # (low, high, right, rows)
+    # (low, high, rows right, rows, their mean confidence) per confidence bin
+    calibration: list[tuple[float, float, int, int, float]] = field(default_factory=list)
     folds: int = 0
 
 
@@ -265,12 +266,13 @@ def _by_register(scores: list[tuple[LabelledText, FileScore]]) -> dict[str, Eval
     return result
 
 
-def _calibration(rows: list[tuple[Rumour, bool]]) -> list[tuple[float, float, int, int]]:
+def _calibration(rows: list[tuple[Rumour, bool]]) -> list[tuple[float, float, int, int, float]]:
     bins = [(0.0, 0.5), (0.5, 0.7), (0.7, 0.9), (0.9, 1.01)]
     out = []
     for low, high in bins:
-        inside = [right for rumour, right in rows if rumour.confidence is not None and low <= rumour.confidence < high]
-        out.append((low, min(high, 1.0), sum(inside), len(inside)))
+        inside = [(r.confidence, right) for r, right in rows if r.confidence is not None and low <= r.confidence < high]
+        mean = sum(c for c, _ in inside) / len(inside) if inside else 0.0
+        out.append((low, min(high, 1.0), sum(right for _, right in inside), len(inside), mean))
     return out
 
 
@@ -339,10 +341,10 @@ def print_report(report: Report, out: TextIO = sys.stdout) -> None:
     for register, (found, total) in report.candidates.items():
         print(f"  {register:<9} {found}/{total} = {found / total if total else 0:.3f}", file=out)
     if report.calibration:
-        print("confidence vs correctness (cross-validated rows)", file=out)
-        for low, high, right, rows in report.calibration:
+        print("confidence vs correctness (cross-validated rows; calibrated: the two should agree)", file=out)
+        for low, high, right, rows, mean in report.calibration:
             share = f"{right / rows:.3f}" if rows else "-"
-            print(f"  {low:.1f}-{high:.1f}: {right}/{rows} right = {share}", file=out)
+            print(f"  {low:.1f}-{high:.1f}: {right}/{rows} right = {share}, mean confidence {mean:.3f}", file=out)
 
 
 def run_honest_report(directories: list[Path], folds: int = 5, out: TextIO = sys.stdout) -> int:

@@ -7,7 +7,8 @@ The steps, one file each:
 2. `features.py`: what the rules know about each pair (cues and their stage, roles, quotes, hedges,
    background markers, positions, the rule engine's own verdict), as named features;
 3. `model.py`: logistic regressions trained on labelled real texts (`train.py`) keep or drop each
-   candidate and give its stage and kind; the keep probability is the row's `confidence`;
+   candidate and give its stage and kind; the keep probability, calibrated out of fold at training
+   into the share of such rows that are right, is the row's `confidence`;
 4. `rows.py`: kept candidates → Rumour rows, with source, fee and evidence from the rules.
 """
 

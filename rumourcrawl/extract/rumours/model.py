@@ -1,9 +1,10 @@
 """Step 3: the trained model that keeps, stages and scores candidates.
 
 Three logistic regressions fitted by `train.py` with scikit-learn on the labelled real texts: keep
-(is this candidate a claim of the text?), stage and kind (for the kept ones). They are stored as
-plain JSON weights (`rumourcrawl/data/models/rumour_model.json`), so extraction needs neither
-scikit-learn nor pickles, loads the file once and scores all candidates of a text in one numpy pass.
+(is this candidate a claim of the text?), stage and kind (for the kept ones), and a calibration table
+that turns the keep probability into a row's confidence (the share of such rows that were right out of
+fold). They are stored as plain JSON (`rumourcrawl/data/models/rumour_model.json`), so extraction needs
+neither scikit-learn nor pickles, loads the file once and scores all candidates of a text in one pass.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ class Scores:
     keep: np.ndarray  # (n,) probability that each candidate is a claim of the text
     stage: np.ndarray  # (n, len(stages)) probability of each stage
     kind: np.ndarray  # (n, len(kinds))
+    confidence: np.ndarray | None = None  # (n,) calibrated: the share of such rows that are right; else keep
 
 
 class RumourModel:
@@ -34,6 +36,9 @@ class RumourModel:
         self.stages: list[str] = data["stage"]["classes"]
         self.kinds: list[str] = data["kind"]["classes"]
         self.threshold: float = data.get("threshold", 0.5)
+        # keep probability -> share of rows right, measured out of fold at training (train.calibrate)
+        calibration = data.get("calibration") or {"keep": [0.0, 1.0], "right": [0.0, 1.0]}
+        self.calibration = (np.asarray(calibration["keep"], dtype=float), np.asarray(calibration["right"], dtype=float))
         # One row per feature: [keep weight, stage weights..., kind weights...]
         weights = np.hstack(
             [
@@ -107,7 +112,11 @@ class RumourModel:
             totals = self._class_logits([features[i] for i in chosen])
             stage[chosen] = _softmax(totals[:, :n_stages])
             kind[chosen] = _softmax(totals[:, n_stages:])
-        return Scores(keep, stage, kind)
+        return Scores(keep, stage, kind, self.calibrated(keep))
+
+    def calibrated(self, keep: np.ndarray) -> np.ndarray:
+        """The confidence of rows kept with these probabilities: piecewise linear between measured points."""
+        return np.interp(keep, *self.calibration)
 
     def _class_logits(self, features: list[dict[str, float]]) -> np.ndarray:
         """Stage and kind logits of a few candidates, one row each (the weight table without its keep column):

@@ -26,7 +26,9 @@ def decide_rows(
         if key not in best or p > best[key][0]:
             best[key] = (p, i)
     rows = []
-    for p, i in sorted(best.values(), key=lambda pi: _first_sentence(reading.candidates[pi[1]])):
+    confidence = scores.keep if scores.confidence is None else scores.confidence
+    for _, i in sorted(best.values(), key=lambda pi: _first_sentence(reading.candidates[pi[1]])):
+        p = float(confidence[i])
         candidate = reading.candidates[i]
         stage = stages[int(scores.stage[i].argmax())]
         kind = kinds[int(scores.kind[i].argmax())]
