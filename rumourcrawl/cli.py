@@ -653,6 +653,7 @@ def _fetch(url: str) -> tuple[bytes, str]:
 
 def cmd_extract(args) -> int:
     from rumourcrawl.extract import ExtractionError, article_from_text, extract_article
+    from rumourcrawl.extract.rumours.model import min_confidence_setting
     from rumourcrawl.sites import site_for_url
 
     target = args.target
@@ -679,6 +680,9 @@ def cmd_extract(args) -> int:
     output = {
         key: data[key] for key in ("url", "outlet", "title", "author", "published", "language", "text", "rumours")
     }
+    # Rows under the threshold are kept in a crawl's database but hidden by its default views; the same here.
+    floor = min_confidence_setting() if args.min_confidence is None else args.min_confidence
+    output["rumours"] = [r for r in output["rumours"] if r.get("confidence") is None or r["confidence"] >= floor]
     json.dump(output, sys.stdout, ensure_ascii=False, indent=None if args.compact else 2)
     print()
     return 0
@@ -801,7 +805,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--min-confidence",
         type=float,
         metavar="P",
-        help="hide stories less confident than P (default: RUMOURCRAWL_MIN_CONFIDENCE, else 0.5; 0 shows all)",
+        help="hide stories less confident than P (default: RUMOURCRAWL_MIN_CONFIDENCE, else 0.35; 0 shows all)",
     )
     latest.add_argument("--db", help=_db_help())
     latest.set_defaults(func=cmd_latest)
@@ -835,6 +839,12 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--url", help="the page's URL, when reading a saved file (for site rules)")
     extract.add_argument("--outlet", help="the outlet's name, for --text")
     extract.add_argument("--compact", action="store_true", help="one line of JSON")
+    extract.add_argument(
+        "--min-confidence",
+        type=float,
+        metavar="P",
+        help="leave out rumours less confident than P (default: RUMOURCRAWL_MIN_CONFIDENCE, else 0.35; 0 shows all)",
+    )
     extract.set_defaults(func=cmd_extract)
 
     reextract = commands.add_parser(

@@ -7,14 +7,13 @@
 - SQL gets `club_name()`, the project's club gazetteer, so canned queries accept the names people
   type ("Man Utd", "Spurs"), and `min_confidence()`, the threshold below which the canned queries hide
   rows (plugin setting `min_confidence`, e.g. `-s plugins.rumourcrawl.min_confidence 0.3`, else the
-  environment variable RUMOURCRAWL_MIN_CONFIDENCE, else 0.5). Nothing is deleted: the tables show every
+  environment variable RUMOURCRAWL_MIN_CONFIDENCE, else 0.35). Nothing is deleted: the tables show every
   row with its confidence, and the `below_threshold` query lists what the others hide.
 """
 
 from __future__ import annotations
 
 import copy
-import os
 import sqlite3
 import time
 from functools import lru_cache
@@ -25,6 +24,7 @@ from markupsafe import escape
 
 from rumourcrawl import DATA_DIR
 from rumourcrawl.extract.gazetteer import canonical_club
+from rumourcrawl.extract.rumours.model import min_confidence_setting as model_min_confidence
 
 METADATA_FILE = DATA_DIR / "metadata.yml"
 # The template's key in metadata.yml (the checkout's database is data/rumours.db).
@@ -42,19 +42,10 @@ def club_name(name: str | None) -> str | None:
     return canonical_club(name) or name.strip()
 
 
-DEFAULT_MIN_CONFIDENCE = 0.5
-MIN_CONFIDENCE_ENV = "RUMOURCRAWL_MIN_CONFIDENCE"
-
-
 def min_confidence_setting(datasette=None) -> float:
     """The confidence below which the default views hide rows: plugin setting, environment, default."""
     config = (datasette.plugin_config("rumourcrawl") if datasette is not None else None) or {}
-    raw = config.get("min_confidence", os.environ.get(MIN_CONFIDENCE_ENV, DEFAULT_MIN_CONFIDENCE))
-    try:
-        value = float(raw)
-    except (TypeError, ValueError):
-        return DEFAULT_MIN_CONFIDENCE
-    return min(max(value, 0.0), 1.0)
+    return model_min_confidence(config)
 
 
 @hookimpl

@@ -19,6 +19,7 @@ from rumourcrawl.extract.gazetteer import load_gazetteer, name_key
 from rumourcrawl.extract.models import Rumour
 from rumourcrawl.extract.rumours import RumourModel, extract_rumours
 from rumourcrawl.extract.rumours.labelled import LabelledText, load_labelled, read_article, read_labelled
+from rumourcrawl.extract.rumours.model import min_confidence_setting
 
 
 @dataclass
@@ -150,9 +151,14 @@ def score_file(name: str, predicted: list[Rumour], gold: list[dict], strict: boo
     return score
 
 
-def _predict(text: LabelledText, model: RumourModel | None = None) -> list[Rumour]:
+def _predict(text: LabelledText, model: RumourModel | None = None, every_row: bool = False) -> list[Rumour]:
+    """The rows a user sees by default (confidence at least the min_confidence setting), or every row kept."""
     body, title, published, outlet = read_article(text.path)
-    return extract_rumours(body, title=title, published=published, outlet=outlet, model=model)
+    rows = extract_rumours(body, title=title, published=published, outlet=outlet, model=model)
+    if every_row:
+        return rows
+    floor = min_confidence_setting()
+    return [r for r in rows if r.confidence is None or r.confidence >= floor]
 
 
 def evaluate_texts(texts: list[LabelledText], model: RumourModel | None = None) -> EvalResult:
@@ -217,7 +223,8 @@ def run_eval(directory: str | Path, verbose: bool = False, out: TextIO = sys.std
             for pred, gold in f.wrong_stage:
                 print(f"  STAGE predicted {pred.stage}, gold {gold.get('stage')}: {_describe(gold)}", file=out)
     print(
-        f"files={len(result.files)} tp={result.true_positives} fp={result.false_positives} fn={result.false_negatives}",
+        f"files={len(result.files)} tp={result.true_positives} fp={result.false_positives} fn={result.false_negatives} "
+        f"(rows with confidence at least {min_confidence_setting():.2f})",
         file=out,
     )
     print(
@@ -302,10 +309,11 @@ def honest_report(directories: list[Path], folds: int = 5, with_cv: bool = True)
             held = [t for i, t in enumerate(unlocked) if i % folds == fold]
             model = RumourModel(fit([e for i, e in enumerate(examples) if i % folds != fold]))
             for text in held:
-                predicted = _predict(text, model)
-                score = score_file(text.name, predicted, text.gold)
-                scored.append((text, score))
-                marked.extend(_rows_marked(predicted, score))
+                every = _predict(text, model, every_row=True)
+                floor = min_confidence_setting()
+                shown = [r for r in every if r.confidence is None or r.confidence >= floor]
+                scored.append((text, score_file(text.name, shown, text.gold)))
+                marked.extend(_rows_marked(every, score_file(text.name, every, text.gold)))
         report.cross_validated = _by_register(scored)
         report.calibration = _calibration(marked)
     report.locked = _by_register([(t, score_file(t.name, _predict(t), t.gold)) for t in locked])
@@ -322,6 +330,11 @@ def print_report(report: Report, out: TextIO = sys.stdout) -> None:
             file=out,
         )
 
+    print(
+        f"rows scored as shown by default: confidence at least {min_confidence_setting():.2f} "
+        "(the min_confidence setting)",
+        file=out,
+    )
     sections = []
     if report.cross_validated:
         sections.append(
@@ -341,7 +354,7 @@ def print_report(report: Report, out: TextIO = sys.stdout) -> None:
     for register, (found, total) in report.candidates.items():
         print(f"  {register:<9} {found}/{total} = {found / total if total else 0:.3f}", file=out)
     if report.calibration:
-        print("confidence vs correctness (cross-validated rows; calibrated: the two should agree)", file=out)
+        print("confidence vs correctness (every cross-validated row kept; calibrated: the two should agree)", file=out)
         for low, high, right, rows, mean in report.calibration:
             share = f"{right / rows:.3f}" if rows else "-"
             print(f"  {low:.1f}-{high:.1f}: {right}/{rows} right = {share}, mean confidence {mean:.3f}", file=out)

@@ -18,6 +18,7 @@ import sqlite_utils
 
 from conftest import REPO, run_cli
 from rumourcrawl import store
+from rumourcrawl.extract.rumours.model import DEFAULT_MIN_CONFIDENCE
 
 HAALAND = "erling-haaland-to-real-madrid"
 
@@ -42,10 +43,14 @@ def test_latest_prints_the_newest_confident_stories_as_a_table(demo_db):
     headers, rows = table_rows(result.stdout)
     assert headers == ["last", "seen", "story", "from", "stage", "outlets", "confidence", "fee"]
     database = sqlite_utils.Database(demo_db)
-    confident = database.execute("SELECT count(*) FROM stories WHERE confidence >= 0.5").fetchone()[0]
-    assert 0 < confident < database["stories"].count  # the default min_confidence (0.5) hides some
+    confident = database.execute(
+        "SELECT count(*) FROM stories WHERE confidence >= ?", [DEFAULT_MIN_CONFIDENCE]
+    ).fetchone()[0]
+    assert 0 < confident < database["stories"].count  # the default min_confidence hides some
     assert len(rows) == min(confident, 20)
-    newest = next(database.query("SELECT max(last_seen) AS d FROM stories WHERE confidence >= 0.5"))["d"][:10]
+    newest = next(
+        database.query("SELECT max(last_seen) AS d FROM stories WHERE confidence >= ?", [DEFAULT_MIN_CONFIDENCE])
+    )["d"][:10]
     assert rows[0].startswith(newest)
     dates = [row[:10] for row in rows]
     assert dates == sorted(dates, reverse=True)

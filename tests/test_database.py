@@ -16,6 +16,7 @@ from datasette.app import Datasette
 from conftest import REPO, last_run_stats, run_cli
 from rumourcrawl import store
 from rumourcrawl.extract.models import Article, Rumour
+from rumourcrawl.extract.rumours.model import DEFAULT_MIN_CONFIDENCE
 
 METADATA = yaml.safe_load((REPO / "rumourcrawl" / "data" / "metadata.yml").read_text(encoding="utf-8"))
 QUERIES = METADATA["databases"]["rumours"]["queries"]  # the template the plugin applies to every rumourcrawl database
@@ -128,7 +129,10 @@ def test_every_canned_query_runs_and_answers_its_question(crawled):
     assert HAALAND in {r["story"] for r in confirmed}
     assert all(r["outlets"] >= 2 for r in confirmed)
     expected_confirmed = {
-        r["id"] for r in database.query("SELECT id FROM stories WHERE outlets >= 2 AND confidence >= 0.5")
+        r["id"]
+        for r in database.query(
+            "SELECT id FROM stories WHERE outlets >= 2 AND confidence >= ?", [DEFAULT_MIN_CONFIDENCE]
+        )
     }
     assert {r["story"] for r in confirmed} == expected_confirmed
 
@@ -143,7 +147,8 @@ def test_every_canned_query_runs_and_answers_its_question(crawled):
         database.query(
             "SELECT count(*) AS n FROM rumours r JOIN articles a ON a.url = r.article_url"
             " WHERE a.duplicate_of IS NULL AND r.to_club IS NOT NULL AND r.published IS NOT NULL"
-            " AND coalesce(r.confidence, 1) >= 0.5"  # the default min_confidence
+            " AND coalesce(r.confidence, 1) >= ?",  # the default min_confidence
+            [DEFAULT_MIN_CONFIDENCE],
         )
     )["n"]
     assert sum(r["rumours"] for r in weekly) == counted
@@ -219,7 +224,8 @@ def test_atom_feed_of_new_stories(crawled):
     stories = (
         sqlite_utils.Database(crawled)
         .execute(
-            "SELECT count(*) FROM stories WHERE confidence >= 0.5"  # the default min_confidence
+            "SELECT count(*) FROM stories WHERE confidence >= ?",  # the default min_confidence
+            [DEFAULT_MIN_CONFIDENCE],
         )
         .fetchone()[0]
     )
@@ -459,7 +465,7 @@ def test_default_views_hide_low_confidence_rows_and_a_setting_moves_the_threshol
     assert evidence not in [r["evidence"] for r in shown]
     hidden = rows(db_path, "/confidence/below_threshold.json?_shape=objects")["rows"]
     assert evidence in [r["evidence"] for r in hidden]
-    assert all(r["confidence"] < 0.5 and r["threshold"] == 0.5 for r in hidden)
+    assert all(r["confidence"] < DEFAULT_MIN_CONFIDENCE and r["threshold"] == DEFAULT_MIN_CONFIDENCE for r in hidden)
     # Nothing is deleted: the table still has the row.
     assert rows(db_path, f"/confidence/rumours/{low}.json?_shape=objects")["rows"]
 

@@ -82,9 +82,10 @@ def test_honest_report_has_cross_validated_locked_and_tuned_on_figures(tmp_path)
     assert run_honest_report([tmp_path], folds=2, out=out) == 0
     text = out.getvalue()
     sections = [line for line in text.splitlines() if not line.startswith(" ")]
-    assert sections[0].startswith("cross-validated (2-fold")
-    assert sections[1].startswith("locked split")
-    assert sections[2].startswith("tuned-on")
+    assert sections[0] == "rows scored as shown by default: confidence at least 0.35 (the min_confidence setting)"
+    assert sections[1].startswith("cross-validated (2-fold")
+    assert sections[2].startswith("locked split")
+    assert sections[3].startswith("tuned-on")
     assert "  posts         8" in text  # 8 unlocked posts cross-validated
     assert "  posts         2" in text  # 2 locked
     assert "candidate recall" in text and "confidence vs correctness" in text

@@ -175,6 +175,8 @@ NAME_THEN_PERSON_NOUN_RE = re.compile(
     r"departure|arrival|camp|representatives|adviser|wife|form|situation|signature|signing|exit)\b"
 )
 NAME_THEN_SPEECH_RE = re.compile(rf"^,?\s+(?:has |had |have )?(?:{SPEECH_VERBS})\b")
+# "The Ipswich manager will take charge": a coach, so a coach of the last sentence, not its player.
+MANAGER_ANAPHOR_RE = re.compile(r"^\W*(?:the|their|our) (?:[\w-]+ ){0,3}(?:manager|boss|coach|head coach)\b", re.I)
 ANAPHOR_RE = re.compile(
     r"\b(?:he|him|his|she|her)\b|\b(?:the|their|our) (?:[\w-]+ ){0,3}(?:player|midfielder|striker|defender|keeper|"
     r"goalkeeper|"
@@ -1020,6 +1022,7 @@ class ArticleAnalyser:
         last_person: Person | None = None
         last_speaker: Person | None = None
         carried_source: tuple[str | None, int | None] = (None, None)
+        self._recent_movers: list[Person] = []  # the movers of the last sentence that named any
         for info, following in zip(self.infos, self.infos[1:], strict=False):
             paren = PAREN_SOURCE_RE.match(following.sentence.text)
             if paren is not None and following.sentence.paragraph == info.sentence.paragraph:
@@ -1063,7 +1066,17 @@ class ArticleAnalyser:
                 last_mover = claimed_mover
             elif movers_here:
                 last_mover = next((p for p in movers_here if p.role == "player"), movers_here[0])
+            self._recent_movers = movers_here or self._recent_movers
         return self.claims
+
+    def _anaphor_target(self, clause_text: str, last_mover: Person) -> Person:
+        """Who "he" or "the 24-year-old" is: the last mover, unless the clause opens "The Ipswich manager" and
+        the last sentence also named a manager while the last mover is not one."""
+        if last_mover.role != "manager" and MANAGER_ANAPHOR_RE.match(clause_text):
+            managers = [p for p in self._recent_movers if p.role == "manager"]
+            if len(managers) == 1:
+                return managers[0]
+        return last_mover
 
     def _has_own_subject_clause(self, info: SentenceInfo) -> bool:
         return False
@@ -1235,7 +1248,7 @@ class ArticleAnalyser:
                 ):
                     movers = [info.speaker]
                 elif last_mover is not None and (ANAPHOR_RE.search(clause_text) or self._short_register(text)):
-                    movers = [last_mover]
+                    movers = [self._anaphor_target(clause_text, last_mover)]
                 elif (
                     last_mover is not None
                     and sentence.quoted
