@@ -1062,7 +1062,8 @@ class ArticleAnalyser:
                 and not NAME_THEN_SPEECH_RE.match(text[m.end : m.end + 40])
                 and not re.match(r"^[’']s (?:side|team|men|squad)", text[m.end : m.end + 10])
             ]
-            if claimed_mover is not None and claimed_mover is not last_mover:
+            if claimed_mover is not None:
+                # "McKenna will leave Ipswich and take over from Glasner": still McKenna, not the player named
                 last_mover = claimed_mover
             elif movers_here:
                 last_mover = next((p for p in movers_here if p.role == "player"), movers_here[0])
