@@ -157,7 +157,9 @@ def test_eval_without_a_folder_reports_on_the_checkouts_labelled_texts():
     # --folds 1: no cross-validation (test_evaluate runs a small one); the locked and tuned-on figures.
     result = run_cli("eval", "--folds", "1", cwd=REPO / "tests")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("locked split")
+    first, second = result.stdout.splitlines()[:2]
+    assert first.startswith("rows scored as shown by default: confidence at least")
+    assert second.startswith("locked split")
     assert "tuned-on" in result.stdout and "candidate recall" in result.stdout
     for register in ("articles", "posts", "bbc"):
         assert f"  {register} " in result.stdout

@@ -51,14 +51,14 @@ class Reading:
     candidates: list[Candidate]
     headline_sentences: int  # how many leading sentences are the headline (or a post's first line)
     facts: object = None  # features.SentenceFacts, set by features.sentence_facts
-    person_facts: dict[int, dict[str, float]] = field(default_factory=dict)  # cache of features._person_facts
+    person_facts: dict[int, dict[str, float]] = field(default_factory=dict)  # cache of features.person_facts
     person_base: dict[int, dict[str, float]] = field(default_factory=dict)  # cache of features._person_base
     club_context: dict[tuple[int, int], dict[str, float]] = field(default_factory=dict)  # features._club_context
     person_clubs: dict[int, tuple[int, int]] | None = None  # features._club_candidates
     sentence_words: dict[int, dict[str, float]] = field(default_factory=dict)  # features._sentence_words
     homes: dict[int, set[str]] | None = None  # features._home_clubs
     rule_links: tuple | None = None  # features._rule_links
-    lower_words: set[str] | None = None  # features._person_facts
+    lower_words: set[str] | None = None  # features.person_facts
     _person_ranks: dict[int, int] | None = None
     _club_ranks: dict[str, int] | None = None
     _mention_counts: dict[int, int] | None = None

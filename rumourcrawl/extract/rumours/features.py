@@ -291,7 +291,7 @@ def _person_base(reading: Reading, person) -> dict[str, float]:
         f["speaker"] = 1.0
         if person.speech_mentions >= mentions:
             f["only_speaker"] = 1.0
-    f.update(_person_facts(reading, person))
+    f.update(person_facts(reading, person))
     if analyser.gazetteer.source(person.name) is not None:
         f["journalist"] = 1.0
     if analyser.gazetteer.canonical_club(person.name) is not None:
@@ -304,7 +304,7 @@ def _person_base(reading: Reading, person) -> dict[str, float]:
     return f
 
 
-def _person_facts(reading: Reading, person) -> dict[str, float]:
+def person_facts(reading: Reading, person) -> dict[str, float]:
     """How the text names the person: as the one being replaced, as an official or pundit, as a quoted speaker."""
     cache = reading.person_facts
     if id(person) in cache:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from ..fees import find_fees, parse_fee
 from ..models import Rumour
 from .candidates import Candidate, Reading
+from .features import person_facts
 from .model import Scores
 from .rules import Claim
 
@@ -20,7 +21,7 @@ def decide_rows(
     best: dict[tuple[str, str | None], tuple[float, int]] = {}
     for i, candidate in enumerate(reading.candidates):
         p = float(scores.keep[i])
-        if p < threshold:
+        if p < threshold or _not_a_mover(reading, candidate):
             continue
         key = candidate.key
         if key not in best or p > best[key][0]:
@@ -41,6 +42,14 @@ def decide_rows(
                 if (row.source, row.evidence) != (rows[-1].source, rows[-1].evidence):
                     rows.append(row)
     return rows
+
+
+def _not_a_mover(reading: Reading, candidate: Candidate) -> bool:
+    """Officials, pundits and journalists report and sanction moves; the rows are about players and
+    coaches (GUIDE.md). The rules' role, and an official's noun before any mention ("president
+    Florentino Perez"), say who they are; the model scores them low but not always below the floor."""
+    person = candidate.person
+    return person.role == "other" or "person_official_noun" in person_facts(reading, person)
 
 
 def _first_sentence(candidate: Candidate) -> int:

@@ -40,9 +40,10 @@ C_KEEP = 0.5  # inverse regularisation strengths, chosen by cross-validation on 
 C_STAGE = 1.0
 C_KIND = 1.0
 MIN_WEIGHT = 0.01
-# Rows are kept (stored) from this keep probability up; which of them show is the min_confidence setting
-# on the calibrated confidence (model.DEFAULT_MIN_CONFIDENCE).
-THRESHOLD = 0.15
+THRESHOLD = 0.35  # keep probability from which rows are kept, when there is no calibration (tiny sets)
+# With one, rows are kept (stored) from this confidence up, and shown from the min_confidence setting
+# (model.DEFAULT_MIN_CONFIDENCE): fewer than a third of the rows under it are right.
+MIN_KEPT_CONFIDENCE = 0.3
 CALIBRATION_FOLDS = 5
 CALIBRATION_POINTS = 20  # keep probabilities 0.025, 0.075, ..., 0.975 and the confidence at each
 
@@ -98,9 +99,14 @@ def fit(
     calibration_folds: int = CALIBRATION_FOLDS,
 ) -> dict:
     """The model as a JSON-ready dict: the weights, and the calibration of their keep probability."""
+    import numpy as np
+
     model = fit_weights(examples, c_keep, c_stage, c_kind)
     if calibration_folds > 1 and len(examples) >= 2 * calibration_folds:
-        model["calibration"] = calibrate(examples, calibration_folds, c_keep, c_stage, c_kind)
+        calibration = model["calibration"] = calibrate(examples, calibration_folds, c_keep, c_stage, c_kind)
+        # the keep probability whose confidence is MIN_KEPT_CONFIDENCE (the curve rises: invert it)
+        floor = np.interp(MIN_KEPT_CONFIDENCE, calibration["right"], calibration["keep"])
+        model["threshold"] = round(float(floor), 4)
     return model
 
 
