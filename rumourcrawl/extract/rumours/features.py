@@ -25,6 +25,7 @@ from .rules import (
     FORMER_BEFORE_RE,
     GENERAL_DENIAL_RE,
     HISTORICAL_CUES,
+    LEXICONS,
     LOAN_RE,
     MATCH_CONTEXT_BEFORE_RE,
     PAST_SEASON_RE,
@@ -87,8 +88,32 @@ SENTENCE_CHECKS = (  # (feature, regex, whether it reads the text as written rat
     ("hwg", HERE_WE_GO_RE, False),
 )
 
+
+def literal_prefixes(alternatives: list[str]) -> tuple[str, ...] | None:
+    """The literal text each alternative of a lexicon regex starts with ("\\bappoint\\w*" -> "appoint",
+    "\\boff-?load" -> "off"), or None when one starts with a group or a class: a gate (one of them must be in
+    the text) that is a necessary condition for a match."""
+    prefixes = []
+    for pattern in alternatives:
+        body = pattern.removeprefix(r"\b")
+        end = 0
+        while end < len(body) and body[end] not in "\\()[]{}?*+|.^$":
+            end += 1
+        prefix = body[:end - 1] if end < len(body) and body[end] in "?*{" else body[:end]
+        if len(prefix) < 2:
+            return None
+        prefixes.append(prefix.casefold())
+    return tuple(dict.fromkeys(prefixes))
+
+
 # Substrings each branch of a slow regex needs (one of them must be in the lower-cased sentence).
 SENTENCE_CHECK_GATES = {
+    "exit": literal_prefixes(LEXICONS["exit_cues"]),
+    "appointment": literal_prefixes(LEXICONS["appointment_cues"]),
+    "general_denial": ("no", "any", "not received", "from anyone"),
+    "conditional": ("if", "unless"),
+    "past_season": ("last ", "close season"),
+    "hwg": ("here we go", "✅", "🚨", "exclusive", "excl"),
     "historical": (
         "linked",
         "previously",
@@ -112,7 +137,7 @@ def _facts_of_sentence(info) -> dict[str, float]:
     f: dict[str, float] = {f"cue:{stage}": 1.0 for stage in _cue_stages(lowered)}
     for name, pattern, as_written in SENTENCE_CHECKS:
         gate = SENTENCE_CHECK_GATES.get(name)
-        if gate is not None and not any(word in lowered for word in gate):
+        if gate and not any(word in lowered for word in gate):
             continue  # none of the words every branch of the regex needs: skip the slow search
         if pattern.search(text if as_written else lowered):
             f[f"s:{name}"] = 1.0
@@ -401,7 +426,8 @@ def _cue_stages(lowered: str) -> list[str]:
 
 
 def _club_context(reading: Reading, index: int, club, before: str, lowered_before: str, after: str) -> dict:
-    """The rules' context checks around one club mention (cached: every person of the sentence asks)."""
+    """The rules' context checks and the stage cues around one club mention (cached: every person of the
+    sentence asks)."""
     key = (index, club.start)
     found = reading.club_context.get(key)
     if found is None:
@@ -411,6 +437,8 @@ def _club_context(reading: Reading, index: int, club, before: str, lowered_befor
             for name, pattern, where in CLUB_CONTEXT_CHECKS
             if (pattern.match if where == "after" else pattern.search)(around[where])
         }
+        for stage in _cue_stages(lowered_before[-40:] + " " + after[:40].casefold()):
+            found["club_window_cue:" + stage] = 1.0
         reading.club_context[key] = found
     return found
 
@@ -467,8 +495,6 @@ def _pair_features(reading: Reading, candidate: Candidate, f: dict[str, float]) 
             lowered_between = between.casefold()
             for stage in _cue_stages(lowered_between):
                 f["between_cue:" + stage] = 1.0
-            for stage in _cue_stages(lowered_before[-40:] + " " + after[:40].casefold()):
-                f["club_window_cue:" + stage] = 1.0
             others = {id(m.person) for m in info.mentions}
             f["people_in_sentence=" + _bucket(len(others), (1, 2, 4))] = 1.0
             f["clubs_in_sentence=" + _bucket(len({c.canonical for c in info.clubs}), (1, 2, 4))] = 1.0
