@@ -627,6 +627,15 @@ def _strip_non_name_tokens(tokens: list[str]) -> list[str]:
     return tokens
 
 
+TITLE_WORD_RE = re.compile(r"\b[^\W\d_]{4,}\b")
+
+
+def _is_title_case(text: str) -> bool:
+    """Most words of four letters or more capitalised, as in "Chelsea Star Joins Dortmund In £24m Deal"."""
+    words = TITLE_WORD_RE.findall(text)
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
+
+
 def _name_candidates(text: str, clubs: list[ClubMention]) -> list[tuple[int, int, str]]:
     """Runs of capitalised words that are not clubs or common words: (start, end, name)."""
     if clubs:
@@ -886,10 +895,12 @@ class ArticleAnalyser:
         """One-word club names that are here a person's first name or surname: "striker Milan Petric",
         "youngster Kieran Moss"."""
         kept = []
+        # In a Title Case headline every word is capitalised: "Chukwuemeka Joins Dortmund" is no name.
+        title_case = _is_title_case(text)
         for club in clubs:
             if " " not in club.surface and club.alias_type != "venue":
                 after = NEXT_CAPITAL_RE.match(text, club.end)
-                before = PREVIOUS_CAPITAL_RE.search(text, max(0, club.start - 30), club.start)
+                before = None if title_case else PREVIOUS_CAPITAL_RE.search(text, max(0, club.start - 30), club.start)
                 if (
                     after
                     and after.group(1).casefold() not in NOT_NAME_WORDS
