@@ -182,3 +182,31 @@ def test_folded_scoring_equals_the_trained_model_on_expanded_features():
             assert scores.stage[i] == pytest.approx(expected_stage / expected_stage.sum(), abs=1e-9)
             checked += 1
     assert checked > 20
+
+
+def _clubs_of_sentence(name: str, words: str) -> list[str]:
+    from rumourcrawl.extract.rumours.candidates import read_text
+
+    text, title, *_ = read_article(Path(__file__).parent / "eval" / "train" / name)
+    reading = read_text(text, title=title)
+    info = next(i for i in reading.analyser.infos if words in i.sentence.text)
+    return [c.canonical for c in info.clubs]
+
+
+def test_city_alone_is_the_city_the_text_named():
+    # A real BBC article: "Gundogan's departure follows City agreeing a deal ... to sign ... Mateo Kovacic".
+    assert _clubs_of_sentence("news041.txt", "follows City agreeing") == ["Manchester City", "Chelsea"]
+    # ... while "Mexico City" and "United States" stay places.
+    rows = extract_rumours("Manchester City want Kovacic. He was seen in Mexico City and the United States.")
+    assert not any(r.to_club == "Manchester City" and "Mexico" in r.evidence for r in rows)
+    from rumourcrawl.extract.rumours.rules import GENERIC_SHORT_CLUB_RE, PREVIOUS_NAME_WORD_RE
+
+    text = "He was seen in Mexico City and the United States."
+    kept = [m for m in GENERIC_SHORT_CLUB_RE.finditer(text) if not PREVIOUS_NAME_WORD_RE.search(text, 0, m.start(1))]
+    assert kept == []
+
+
+def test_a_title_case_headline_does_not_make_a_club_a_surname():
+    # "Chelsea's Chukwuemeka Joins Dortmund in £24m Deal" once made "Dortmund" a person's surname for the
+    # whole (real) article, so "agreed to join Dortmund" lost its club.
+    assert "Borussia Dortmund" in _clubs_of_sentence("news078.txt", "has also agreed to join Dortmund")

@@ -627,6 +627,9 @@ def _strip_non_name_tokens(tokens: list[str]) -> list[str]:
     return tokens
 
 
+# A club's last word alone ("City agreed a deal"); not when the next word is capitalised ("United States").
+GENERIC_SHORT_CLUB_RE = re.compile(r"\b(City|United|Town|County|Athletic|Albion|Wanderers)\b(?! [A-Z])")
+PREVIOUS_NAME_WORD_RE = re.compile(r"[A-ZÀ-Þ][\w'’-]*[^\W\d_]\s+$")
 TITLE_WORD_RE = re.compile(r"\b[^\W\d_]{4,}\b")
 
 
@@ -762,6 +765,7 @@ class ArticleAnalyser:
             clubs = self._drop_outlet_names(sentence.text, clubs)
             clubs = self._context_clubs(sentence.text, clubs)
             clubs = self._club_anaphors(sentence.text, clubs, recent_clubs, subject_clubs)
+            clubs = self._generic_short_clubs(sentence.text, clubs, recent_clubs)
             recent_clubs.extend(c.canonical for c in clubs)
             if clubs and clubs[0].start < 25:
                 subject_clubs.append(clubs[0].canonical)  # the club a sentence is about
@@ -873,6 +877,26 @@ class ArticleAnalyser:
                 continue
             clubs.append(ClubMention(start, end, name, self.gazetteer.canonical_club(name) or name, "context"))
             added = True
+        return sorted(clubs, key=lambda c: c.start) if added else clubs
+
+    @staticmethod
+    def _generic_short_clubs(text: str, clubs: list[ClubMention], recent: list[str]) -> list[ClubMention]:
+        """ "City", "United", "Town" alone: the club of that name the text named last ("Manchester City ...
+        City agreed a deal"), unless the word is part of a longer name ("Mexico City", "United States")."""
+        if not recent:
+            return clubs
+        added = False
+        for match in GENERIC_SHORT_CLUB_RE.finditer(text):
+            start, end = match.span(1)
+            if any(c.start < end and start < c.end for c in clubs):
+                continue
+            if PREVIOUS_NAME_WORD_RE.search(text, max(0, start - 30), start):
+                continue  # "Mexico City", "Leicester City" unknown to the gazetteer: part of a longer name
+            word = " " + match.group(1)
+            club = next((name for name in reversed(recent) if name.endswith(word)), None)
+            if club is not None:
+                clubs = clubs + [ClubMention(start, end, match.group(1), club, "short")]
+                added = True
         return sorted(clubs, key=lambda c: c.start) if added else clubs
 
     def _drop_outlet_names(self, text: str, clubs: list[ClubMention]) -> list[ClubMention]:
