@@ -7,12 +7,18 @@ else from the sentence where person and club meet.
 
 from __future__ import annotations
 
+import re
+
 from ..fees import find_fees, parse_fee
 from ..models import Rumour
 from .candidates import Candidate, Reading
 from .features import person_facts
 from .model import Scores
 from .rules import Claim
+
+SANCTION_AFTER_RE = re.compile(
+    r"\s+(?:has |had |have )?(?:sanctioned|approved|authori[sz]ed|signed off on|given the green light)\b"
+)
 
 
 def decide_rows(
@@ -46,10 +52,18 @@ def decide_rows(
 
 def _not_a_mover(reading: Reading, candidate: Candidate) -> bool:
     """Officials, pundits and journalists report and sanction moves; the rows are about players and
-    coaches (GUIDE.md). The rules' role, and an official's noun before any mention ("president
-    Florentino Perez"), say who they are; the model scores them low but not always below the floor."""
+    coaches (GUIDE.md). The rules' role, an official's noun before any mention ("president Florentino
+    Perez") or a sanctioning verb after one ("Florentino Perez sanctioned a marquee signing") say who
+    they are; the model scores them low but not always below the floor."""
     person = candidate.person
-    return person.role == "other" or "person_official_noun" in person_facts(reading, person)
+    if person.role == "other" or "person_official_noun" in person_facts(reading, person):
+        return True
+    return any(
+        SANCTION_AFTER_RE.match(info.sentence.text, mention.end)
+        for info in reading.analyser.infos
+        for mention in info.mentions
+        if mention.person is person
+    )
 
 
 def _first_sentence(candidate: Candidate) -> int:
