@@ -194,7 +194,7 @@ def _clubs_of_sentence(name: str, words: str) -> list[str]:
 
 
 def test_city_alone_is_the_city_the_text_named():
-    # A real BBC article: "Gundogan's departure follows City agreeing a deal ... to sign ... Mateo Kovacic".
+    # A real news article: "Gundogan's departure follows City agreeing a deal ... to sign ... Mateo Kovacic".
     assert _clubs_of_sentence("news041.txt", "follows City agreeing") == ["Manchester City", "Chelsea"]
     # ... while "Mexico City" and "United States" stay places.
     rows = extract_rumours("Manchester City want Kovacic. He was seen in Mexico City and the United States.")
