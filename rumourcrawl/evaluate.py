@@ -155,8 +155,11 @@ def _predict(text: LabelledText, model: RumourModel | None = None, every_row: bo
     """The rows a user sees by default (confidence at least the min_confidence setting), or every row kept."""
     body, title, published, outlet = read_article(text.path)
     rows = extract_rumours(body, title=title, published=published, outlet=outlet, model=model)
-    if every_row:
-        return rows
+    return rows if every_row else _shown(rows)
+
+
+def _shown(rows: list[Rumour]) -> list[Rumour]:
+    """The rows the default views show: confidence at least the min_confidence setting."""
     floor = min_confidence_setting()
     return [r for r in rows if r.confidence is None or r.confidence >= floor]
 
@@ -310,9 +313,7 @@ def honest_report(directories: list[Path], folds: int = 5, with_cv: bool = True)
             model = RumourModel(fit([e for i, e in enumerate(examples) if i % folds != fold]))
             for text in held:
                 every = _predict(text, model, every_row=True)
-                floor = min_confidence_setting()
-                shown = [r for r in every if r.confidence is None or r.confidence >= floor]
-                scored.append((text, score_file(text.name, shown, text.gold)))
+                scored.append((text, score_file(text.name, _shown(every), text.gold)))
                 marked.extend(_rows_marked(every, score_file(text.name, every, text.gold)))
         report.cross_validated = _by_register(scored)
         report.calibration = _calibration(marked)

@@ -166,7 +166,7 @@ def read_text(
             for club in dict.fromkeys(near):
                 if club not in clubs:
                     candidate(person, club).near_sentences.append(index)
-    return Reading(analyser, list(found.values()), headline)
+    return Reading(analyser, list(found.values()), headline, _mention_counts=counts)
 
 
 def _add_weak_people(analyser: ArticleAnalyser) -> None:
