@@ -36,6 +36,9 @@ class Candidate:
     to_club: str | None  # canonical club name, or None for an exit/stay with no destination
     sentences: list[int] = field(default_factory=list)  # where person and club meet (club in this sentence)
     near_sentences: list[int] = field(default_factory=list)  # club only in a neighbouring sentence
+    # Sentences that name the club and no person ("The suitors include Ajax"), paired with the subject of the
+    # last sentence that named someone (True) or with the text's most-named person (False).
+    bare_sentences: list[tuple[int, bool]] = field(default_factory=list)
     rule_claims: list[Claim] = field(default_factory=list)
 
     @property
@@ -154,8 +157,11 @@ def read_text(
             # "The Brazilian could now be heading to Al Ettifaq": the subject of the last sentence that
             # named someone is the one meant (not whoever that sentence named last).
             for person in {id(p): p for p in last_people[:1] + main_person}.values():
+                is_last = bool(last_people) and person is last_people[0]
                 for club in clubs:
-                    candidate(person, club).near_sentences.append(index)
+                    found_candidate = candidate(person, club)
+                    found_candidate.near_sentences.append(index)
+                    found_candidate.bare_sentences.append((index, is_last))
             continue
         last_people = people
         near = all_clubs if short_text else paragraph_clubs.get(info.sentence.paragraph, []) + story_clubs

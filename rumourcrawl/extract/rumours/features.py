@@ -257,6 +257,8 @@ def candidate_features(reading: Reading, candidate: Candidate, facts: SentenceFa
                 f["near_" + name] = 1.0
         if near and not infos[near[0]].mentions and ANAPHOR_START_RE.match(infos[near[0]].sentence.text):
             f["near_anaphor_start"] = 1.0  # "The winger is also wanted by Everton"
+    if candidate.bare_sentences:
+        _bare_features(reading, candidate, facts, f)
     if club is not None:
         _pair_features(reading, candidate, f)
     else:
@@ -441,6 +443,27 @@ def _club_context(reading: Reading, index: int, club, before: str, lowered_befor
             found["club_window_cue:" + stage] = 1.0
         reading.club_context[key] = found
     return found
+
+
+def _bare_features(reading: Reading, candidate: Candidate, facts: SentenceFacts, f: dict[str, float]) -> None:
+    """The club named in a sentence that names no person ("The suitors include Ajax, PSV and Utrecht"): that
+    sentence's own facts and the cues around the club, apart from the person's other neighbouring sentences."""
+    infos = reading.analyser.infos
+    f["bare"] = 1.0
+    for index, is_last in candidate.bare_sentences[:2]:
+        f["bare_last_subject" if is_last else "bare_main_person"] = 1.0
+        for name in facts[index]:
+            f["bare_" + name] = 1.0
+        info = infos[index]
+        text = info.sentence.text
+        for club in info.clubs:
+            if club.canonical != candidate.to_club:
+                continue
+            before = text[max(0, club.start - 60) : club.start]
+            after = text[club.end : club.end + 80]
+            for name in _club_context(reading, index, club, before, before.casefold(), after):
+                f["bare_" + name] = 1.0
+            break
 
 
 def _pair_features(reading: Reading, candidate: Candidate, f: dict[str, float]) -> None:
