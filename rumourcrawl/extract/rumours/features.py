@@ -534,6 +534,11 @@ def _pair_features(reading: Reading, candidate: Candidate, f: dict[str, float]) 
             if len(gap) <= MAX_BETWEEN_WORDS:
                 for word in gap:
                     f["w:" + word] = 1.0
+            # The words around the person ("to sign X from", "X has rejoined"): they carry the stage.
+            for word in WORD_RE.findall(text[max(0, mention.start - 40) : mention.start].casefold())[-2:]:
+                f["ppre:" + word] = 1.0
+            for word in WORD_RE.findall(text[mention.end : mention.end + 40].casefold())[:2]:
+                f["ppost:" + word] = 1.0
             for word in WORD_RE.findall(lowered_before)[-2:]:
                 f["pre:" + word] = 1.0
             for word in WORD_RE.findall(after.casefold())[:2]:
