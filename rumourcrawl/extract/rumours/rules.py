@@ -161,6 +161,7 @@ NOT_NAME_WORDS = set(
     spurs reds blues gunners toffees saints hammers magpies villans foxes wolves eagles seagulls cherries bees
     mr. st st. fc. twitter x instagram here go update confirmed medical agreed bid talks loan fee sign signs
     signed interest interested linked done deal understand understood told says said claims claim
+    someone somebody anyone anybody everyone everybody nobody nothing something everything
     """.split()
 )
 PLAYER_ROLE_WORDS = "|".join(LEXICONS["role_words"]["player"])
