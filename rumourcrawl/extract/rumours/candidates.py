@@ -22,7 +22,6 @@ from .rules import (
     Person,
     _fill_from_clubs,
     _merge,
-    _name_candidates,
 )
 
 # National sides, for coaches' appointments ("Ancelotti to Brazil"): not in the club gazetteer.
@@ -182,7 +181,7 @@ def _add_weak_people(analyser: ArticleAnalyser) -> None:
     weak: dict[str, Person] = {}
     for info in analyser.infos:
         taken = [(m.start, m.end) for m in info.mentions]
-        for start, end, name in _name_candidates(info.sentence.text, info.clubs):
+        for start, end, name in analyser.name_candidates(info.sentence.text, info.clubs):
             if any(s < end and start < e for s, e in taken):
                 continue
             words = name.split()

@@ -752,6 +752,16 @@ class ArticleAnalyser:
         self.club_counts: dict[str, int] = {}
         self.claims: list[Claim] = []
         self.short_article = len(text) < 500  # a journalist's post: every sentence is about the one move
+        self._name_runs: dict[tuple, list[tuple[int, int, str]]] = {}
+
+    def name_candidates(self, text: str, clubs: list[ClubMention]) -> list[tuple[int, int, str]]:
+        """`_name_candidates`, computed once per sentence and set of clubs (discovery and the candidate step's
+        weak people both ask). The list is shared: callers must not change it."""
+        key = (text, tuple((club.start, club.end) for club in clubs))
+        found = self._name_runs.get(key)
+        if found is None:
+            found = self._name_runs[key] = _name_candidates(text, clubs)
+        return found
 
     # -- pass 1: clubs and people -----------------------------------------------------------
     def discover(self) -> None:
@@ -774,7 +784,7 @@ class ArticleAnalyser:
             for club in clubs:
                 self.club_counts[club.canonical] = self.club_counts.get(club.canonical, 0) + weight
             info = SentenceInfo(sentence, clubs, [])
-            candidates = _name_candidates(sentence.text, clubs)
+            candidates = self.name_candidates(sentence.text, clubs)
             pending.append((info, candidates))
             self.infos.append(info)
             for _start, _end, name in candidates:
