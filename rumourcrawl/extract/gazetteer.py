@@ -119,6 +119,10 @@ AMBIGUOUS_SINGLE_ALIASES = {
     "barnet",
     "derby",
 }
+# Cities far more often than the club of that bare name ("flew to Munich for his medical", "a Paris labour
+# court", "talks in Berlin"): those clubs keep only their longer names ("1860 Munich", "Paris FC").
+CITY_NOT_CLUB = frozenset("munich paris turin moscow amsterdam brussels berlin vienna stockholm tokyo miami".split())
+AMBIGUOUS_SINGLE_ALIASES |= CITY_NOT_CLUB
 # Words that look like the first word of a club name but here mark a national side or a non-club.
 NOT_CLUB_AFTER = {"national", "under", "u21", "u19", "women", "ladies", "reserves"}
 
@@ -198,6 +202,8 @@ class Gazetteer:
         # A club's own canonical name beats another club's alias ("Arsenal" is Arsenal, not Arsenal Tula).
         for canonical in self.club_country:
             key = name_key(canonical)
+            if len(key) == 1 and key[0] in CITY_NOT_CLUB:
+                continue
             if key and self.club_aliases.get(key, (None,))[0] != canonical:
                 self.club_aliases[key] = (canonical, "name")
 
