@@ -38,7 +38,7 @@ def reextract(db_path: str | Path) -> dict[str, int]:
     try:
         figures["without_html"] = db.execute("SELECT count(*) FROM articles WHERE html IS NULL").fetchone()[0]
         sites = all_sites()
-        for page in list(store.stored_pages(db)):
+        for page in store.stored_pages(db):
             figures["pages"] += 1
             url = page["fetched_url"] or page["url"]
             site = sites.get(page["site"]) if page["site"] else site_for_url(url)

@@ -416,6 +416,24 @@ def test_reextract_keeps_rows_whose_stored_html_is_unreadable(tmp_path):
     assert sqlite_utils.Database(path)["articles"].get("https://example.com/news/1")["text"] == article.text
 
 
+def test_stored_pages_reads_one_page_at_a_time_and_passes_over_rows_gone_meanwhile(tmp_path):
+    """reextract rewrites rows while it walks the stored pages: each page is read when its turn comes, so
+    a row removed (or re-keyed) by then is passed over, and no page waits in memory for its turn."""
+    db = store.open_db(tmp_path / "rumours.db")
+    for n in (1, 2, 3):
+        article = Article(url=f"https://example.com/news/{n}", text=f"Story {n}.", outlet="Example")
+        store.save_article(db, article, html=f"<html><body><p>Story {n}.</p></body></html>".encode())
+    pages = store.stored_pages(db)
+    first = next(pages)
+    assert first["url"] == "https://example.com/news/1" and b"Story 1." in first["html"]
+    db.execute("DELETE FROM articles WHERE url = ?", ["https://example.com/news/2"])
+    db.execute("UPDATE articles SET html = ? WHERE url = ?", [b"not zlib", "https://example.com/news/3"])
+    rest = list(pages)
+    assert [page["url"] for page in rest] == ["https://example.com/news/3"]
+    assert rest[0]["html"] is None  # read after the change: the unreadable bytes, not the page listed
+    db.close()
+
+
 def test_datasette_reads_while_a_crawl_writes(tmp_path, crawled):
     """WAL: readers never see "database is locked" while the crawler writes."""
     db = tmp_path / "rumours.db"

@@ -287,10 +287,22 @@ def forget_article(db: sqlite_utils.Database, url: str, *, replaced_by: str | No
 
 def stored_pages(db: sqlite_utils.Database) -> Iterable[dict]:
     """Every article whose raw HTML is kept: url, fetched_url, site, html (decompressed; None when
-    the stored bytes do not decompress)."""
-    for url, fetched_url, site, blob in db.execute(
-        "SELECT url, fetched_url, site, html FROM articles WHERE html IS NOT NULL ORDER BY first_fetched, url"
-    ).fetchall():
+    the stored bytes do not decompress).
+
+    One page in memory at a time: the URLs are listed first (the caller may rewrite rows as it goes, which
+    a live cursor would not survive), then each page is read when its turn comes. A page whose row is gone
+    or lost its HTML by then is passed over."""
+    urls = [
+        url
+        for (url,) in db.execute("SELECT url FROM articles WHERE html IS NOT NULL ORDER BY first_fetched, url")
+    ]
+    for url in urls:
+        row = db.execute(
+            "SELECT fetched_url, site, html FROM articles WHERE url = ? AND html IS NOT NULL", [url]
+        ).fetchone()
+        if row is None:
+            continue
+        fetched_url, site, blob = row
         try:
             html = decompress_html(blob)
         except (zlib.error, TypeError):
