@@ -210,3 +210,31 @@ def test_a_title_case_headline_does_not_make_a_club_a_surname():
     # "Chelsea's Chukwuemeka Joins Dortmund in £24m Deal" once made "Dortmund" a person's surname for the
     # whole (real) article, so "agreed to join Dortmund" lost its club.
     assert "Borussia Dortmund" in _clubs_of_sentence("news078.txt", "has also agreed to join Dortmund")
+
+
+def test_a_coach_named_as_new_head_coach_is_a_manager_and_his_move_an_appointment():
+    # Real posts: the role noun comes after the name ("signs in as new Inter manager"), and a manager's
+    # move is an appointment even where the kind model leans to "transfer".
+    from rumourcrawl.extract.rumours.candidates import read_text
+
+    for name, subject, club in (
+        ("mp041.txt", "Chivu", "Inter Milan"),
+        ("mp166.txt", "Inzaghi", "Al-Hilal"),
+    ):
+        text, title, *_ = read_article(Path(__file__).parent / "eval" / "train" / name)
+        reading = read_text(text, title=title)
+        person = next(p for p in reading.analyser.registry.people if p.name.endswith(subject))
+        assert person.role == "manager"
+        row = next(r for r in extract_rumours(text, title=title) if r.subject.endswith(subject) and r.to_club == club)
+        assert (row.subject_role, row.kind) == ("manager", "appointment")
+
+
+def test_a_persons_role_limits_the_kinds_of_their_move():
+    from rumourcrawl.extract.rumours.rows import _kind_for_role
+
+    kinds = ["appointment", "exit", "loan", "stay", "transfer"]
+    leaning_to_transfer = np.array([0.36, 0.0, 0.02, 0.05, 0.57])
+    assert _kind_for_role(leaning_to_transfer, kinds, "manager") == "appointment"
+    assert _kind_for_role(leaning_to_transfer, kinds, "player") == "transfer"
+    assert _kind_for_role(np.array([0.6, 0.0, 0.3, 0.0, 0.1]), kinds, "player") == "loan"
+    assert _kind_for_role(np.array([0.6, 0.0, 0.3, 0.0, 0.1]), kinds, "unknown") == "appointment"

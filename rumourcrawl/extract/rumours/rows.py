@@ -38,7 +38,7 @@ def decide_rows(
         p = float(confidence[i])
         candidate = reading.candidates[i]
         stage = stages[int(scores.stage[i].argmax())]
-        kind = kinds[int(scores.kind[i].argmax())]
+        kind = _kind_for_role(scores.kind[i], kinds, candidate.person.role)
         rows.append(_row(reading, candidate, stage, kind, round(p, 3), outlet_tier))
         if stage != "denied":
             # GUIDE.md: a later denial in the same article is its own row, its source the denier.
@@ -48,6 +48,17 @@ def decide_rows(
                 if (row.source, row.evidence) != (rows[-1].source, rows[-1].evidence):
                     rows.append(row)
     return rows
+
+
+# GUIDE.md: a manager's move is an appointment, a player's a transfer or a loan (no gold row mixes them).
+KINDS_FOR_ROLE = {"manager": ("appointment", "exit", "stay"), "player": ("transfer", "loan", "exit", "stay")}
+
+
+def _kind_for_role(probabilities, kinds: list[str], role: str) -> str:
+    """The likeliest kind a person of this role can have (any kind when the rules do not know the role)."""
+    allowed = KINDS_FOR_ROLE.get(role, kinds)
+    ranked = sorted(range(len(kinds)), key=lambda j: -probabilities[j])
+    return next((kinds[j] for j in ranked if kinds[j] in allowed), kinds[ranked[0]])
 
 
 def _not_a_mover(reading: Reading, candidate: Candidate) -> bool:
@@ -108,7 +119,7 @@ def _row(
     elif from_club == to_club:
         from_club = None
     if kind == "exit" and to_club is not None:
-        kind = "transfer"
+        kind = "appointment" if person.role == "manager" else "transfer"
     fee_amount, fee_currency = parse_fee(fee)
     return Rumour(
         subject=person.name,

@@ -473,9 +473,12 @@ WHATEVER_FEE_RE = re.compile(
     r"\b(?:whatever (?:amount|fee|it takes)[\w ]{0,20}|undisclosed fee|nominal fee|free transfer)", re.IGNORECASE
 )
 # "X has been appointed Newcastle manager", "X was sacked as Southampton boss", "X, named as head coach"
+# "X has been appointed Ipswich manager", "X will sign in this week as new Al Hilal head coach": a few words
+# (the verb) may stand between the name and "as"; "new" may come before or after the club.
 AS_MANAGER_AFTER_RE = re.compile(
-    r"^\W*(?:(?:has|had|have|was|were|is)\s+)?(?:been\s+)?(?:(?:appointed|named|installed|confirmed|unveiled|sacked|"
-    r"dismissed|axed)(?:\s+as)?|as)\s+(?:the\s+|their\s+|its\s+)?(?:[A-Z][\w'’.-]+\s+){0,3}"
+    r"^\W*(?:[a-z][\w'’-]*\s+){0,5}?(?:(?:appointed|named|installed|confirmed|unveiled|sacked|"
+    r"dismissed|axed)(?:\s+as)?|as)\s+(?:the\s+|their\s+|its\s+|his\s+)?"
+    r"(?:new\s+|next\s+|permanent\s+|interim\s+|caretaker\s+)?(?:[A-Z][\w'’.-]+\s+){0,3}"
     r"(?:new\s+|permanent\s+|interim\s+|caretaker\s+)?(?:head coach|manager|boss|coach)\b"
 )
 APPOINTED_BEFORE_RE = re.compile(
