@@ -29,6 +29,7 @@ class FileScore:
     false_positives: int = 0
     false_negatives: int = 0
     stage_correct: int = 0
+    kind_correct: int = 0
     misses: list[dict] = field(default_factory=list)
     spurious: list[Rumour] = field(default_factory=list)
     wrong_stage: list[tuple[Rumour, dict]] = field(default_factory=list)
@@ -74,6 +75,11 @@ class EvalResult:
     @property
     def stage_accuracy(self) -> float:
         return sum(f.stage_correct for f in self.files) / self.true_positives if self.true_positives else 0.0
+
+    @property
+    def kind_accuracy(self) -> float:
+        """Share of matched rows whose kind (transfer, loan, appointment, exit, stay) is the gold row's."""
+        return sum(f.kind_correct for f in self.files) / self.true_positives if self.true_positives else 0.0
 
 
 def surname(name: str | None) -> str:
@@ -145,6 +151,7 @@ def score_file(name: str, predicted: list[Rumour], gold: list[dict], strict: boo
     score.false_positives = len(unmatched_pred)
     score.false_negatives = len(unmatched_gold)
     score.stage_correct = sum(1 for pred, g in pairs if pred.stage == g.get("stage"))
+    score.kind_correct = sum(1 for pred, g in pairs if pred.kind == g.get("kind"))
     score.misses = [live_gold[i] for i in unmatched_gold]
     score.spurious = unmatched_pred
     score.wrong_stage = [(pred, g) for pred, g in pairs if pred.stage != g.get("stage")]
@@ -232,7 +239,7 @@ def run_eval(directory: str | Path, verbose: bool = False, out: TextIO = sys.std
     )
     print(
         f"precision={result.precision:.3f} recall={result.recall:.3f} f1={result.f1:.3f} "
-        f"stage_accuracy={result.stage_accuracy:.3f}",
+        f"stage_accuracy={result.stage_accuracy:.3f} kind_accuracy={result.kind_accuracy:.3f}",
         file=out,
     )
     print(f"excluded from scoring: {result.excluded_historical} predictions flagged historical=True", file=out)
@@ -327,7 +334,7 @@ def print_report(report: Report, out: TextIO = sys.stdout) -> None:
         gold = result.true_positives + result.false_negatives
         print(
             f"  {label:<9} {len(result.files):>5} {gold:>5}  {result.precision:.3f}  {result.recall:.3f}  "
-            f"{result.f1:.3f}  {result.stage_accuracy:.3f}",
+            f"{result.f1:.3f}  {result.stage_accuracy:.3f}  {result.kind_accuracy:.3f}",
             file=out,
         )
 
@@ -348,7 +355,7 @@ def print_report(report: Report, out: TextIO = sys.stdout) -> None:
     sections.append(("tuned-on (the shipped model on its own training texts: not evidence)", report.tuned_on))
     for title, results in sections:
         print(title, file=out)
-        print("  register  texts  gold  prec   recall f1     stage", file=out)
+        print("  register  texts  gold  prec   recall f1     stage  kind", file=out)
         for register, result in results.items():
             line(register, result)
     print("candidate recall (gold rows some candidate could become; the model's ceiling)", file=out)

@@ -30,6 +30,23 @@ def test_null_destination_matches_null_and_historical_gold_is_neutral():
     assert score.stage_correct == 0
 
 
+def test_kind_accuracy_is_over_matched_rows():
+    predicted = [
+        Rumour("Chivu", to_club="Inter Milan", kind="appointment", stage="done"),
+        Rumour("Sarri", to_club="Lazio", kind="transfer", stage="agreed"),
+        Rumour("Nobody", to_club="Lazio", kind="transfer"),  # unmatched: not in the kind figure
+    ]
+    gold = [
+        dict(_gold("Cristian Chivu", "Inter Milan", "done"), kind="appointment"),
+        dict(_gold("Maurizio Sarri", "Lazio", "agreed"), kind="appointment"),
+    ]
+    score = score_file("x", predicted, gold)
+    assert (score.true_positives, score.kind_correct) == (2, 1)
+    from rumourcrawl.evaluate import EvalResult
+
+    assert EvalResult([score]).kind_accuracy == 0.5
+
+
 def test_run_eval_prints_totals_and_per_file_lines(tmp_path):
     (tmp_path / "a.txt").write_text("Headline\r\nArsenal have signed Roma striker Tom Kettle.\r\n", encoding="utf-8")
     (tmp_path / "a.json").write_text(
@@ -89,6 +106,7 @@ def test_honest_report_has_cross_validated_locked_and_tuned_on_figures(tmp_path)
     assert "  posts         8" in text  # 8 unlocked posts cross-validated
     assert "  posts         2" in text  # 2 locked
     assert "candidate recall" in text and "confidence vs correctness" in text
+    assert "  register  texts  gold  prec   recall f1     stage  kind" in text
 
 
 def test_locked_split_is_every_fifth_file_of_each_source(tmp_path):
