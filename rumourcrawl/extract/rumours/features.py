@@ -327,6 +327,14 @@ def _person_base(reading: Reading, person) -> dict[str, float]:
     if any(m.person is person for i in range(reading.headline_sentences) for m in infos[i].mentions):
         f["person_in_headline"] = 1.0
     f["person_rank=" + _bucket(reading.person_ranks().get(id(person), 9), (0, 1, 3))] = 1.0
+    # Kind cues anywhere the person is named (a post says "here we go" in one line, "loan deal" in the next).
+    short = len(infos) <= 6
+    for index, info in enumerate(infos):
+        if short or any(m.person is person for m in info.mentions):
+            facts = reading.facts[index]
+            for name in ("s:loan", "s:stay"):
+                if name in facts:
+                    f["person_text_" + name[2:]] = 1.0
     reading.person_base[id(person)] = f
     return f
 
