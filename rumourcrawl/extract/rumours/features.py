@@ -190,7 +190,7 @@ def candidate_features(reading: Reading, candidate: Candidate, facts: SentenceFa
     person = candidate.person
     club = candidate.to_club
     n_sentences = max(1, len(infos))
-    f = Features(_person_base(reading, person))
+    f = Features(_person_base(reading, person, facts))
     if club is not None and club in _home_clubs(reading).get(id(person), ()):
         f["home_club"] = 1.0
     # What the rules claimed around this pair: the club as the person's selling club, other destinations.
@@ -302,7 +302,7 @@ CLUB_CONTEXT_CHECKS = (
 )
 
 
-def _person_base(reading: Reading, person) -> dict[str, float]:
+def _person_base(reading: Reading, person, facts: SentenceFacts) -> dict[str, float]:
     """The features of a candidate that depend only on its person (cached: a person has many candidates)."""
     found = reading.person_base.get(id(person))
     if found is not None:
@@ -331,9 +331,8 @@ def _person_base(reading: Reading, person) -> dict[str, float]:
     short = len(infos) <= 6
     for index, info in enumerate(infos):
         if short or any(m.person is person for m in info.mentions):
-            facts = reading.facts[index]
             for name in ("s:loan", "s:stay"):
-                if name in facts:
+                if name in facts[index]:
                     f["person_text_" + name[2:]] = 1.0
     reading.person_base[id(person)] = f
     return f
