@@ -318,7 +318,7 @@ STAGE_GATE_WORDS = {
     "bid": "bid bids bidd offe subm tabl prop laun",
     "agreed": "stay agre pois set take clos here medi verg pers term leav join depa sign way expe near deal "
     "fee fees subj gree appr",
-    "done": "clau name cont rele sign snap sold land capt comp join rejo re appo seal unve resi sack loan pen "
+    "done": "clau name cont rele sign snap sold land capt comp join rejo appo seal unve resi sack loan pen "
     "char took take left conf offi anno deal exte done",
     "denied": "nowh anyw deny deni rule ruli spok talk noth nobo need plan down dism appr rece offe bid "
     "bids neve here leav stay trut foun cont deal inte sale invi true sell sold",
@@ -472,9 +472,9 @@ ADD_ONS_RE = re.compile(
 WHATEVER_FEE_RE = re.compile(
     r"\b(?:whatever (?:amount|fee|it takes)[\w ]{0,20}|undisclosed fee|nominal fee|free transfer)", re.IGNORECASE
 )
-# "X has been appointed Newcastle manager", "X was sacked as Southampton boss", "X, named as head coach"
-# "X has been appointed Ipswich manager", "X will sign in this week as new Al Hilal head coach": a few words
-# (the verb) may stand between the name and "as"; "new" may come before or after the club.
+# "X has been appointed Newcastle manager", "X was sacked as Southampton boss", "X, named as head coach",
+# "X will sign in this week as new Al Hilal head coach": a few lower-case words (the verb) may stand between
+# the name and "as"; "new" may come before or after the club.
 AS_MANAGER_AFTER_RE = re.compile(
     r"^\W*(?:[a-z][\w'’-]*\s+){0,5}?(?:(?:appointed|named|installed|confirmed|unveiled|sacked|"
     r"dismissed|axed)(?:\s+as)?|as)\s+(?:the\s+|their\s+|its\s+|his\s+)?"
