@@ -238,3 +238,21 @@ def test_a_persons_role_limits_the_kinds_of_their_move():
     assert _kind_for_role(leaning_to_transfer, kinds, "player") == "transfer"
     assert _kind_for_role(np.array([0.6, 0.0, 0.3, 0.0, 0.1]), kinds, "player") == "loan"
     assert _kind_for_role(np.array([0.6, 0.0, 0.3, 0.0, 0.1]), kinds, "unknown") == "appointment"
+
+
+def test_names_with_letters_beyond_latin_1_stay_whole():
+    # "Miloš Kerkez" was read as two people, "Milo" and "Kerkez"; "Ivan Jurić" as "Ivan Juri".
+    from rumourcrawl.extract.rumours.rules import _name_candidates
+
+    text = "Miloš Kerkez, Dušan Vlahović, Łukasz Fabiański and Hakan Çalhanoğlu."
+    assert [name for _, _, name in _name_candidates(text, [])] == [
+        "Miloš Kerkez",
+        "Dušan Vlahović",
+        "Łukasz Fabiański",
+        "Hakan Çalhanoğlu",
+    ]
+    # A real post: the row names the whole person.
+    text, title, *_ = read_article(Path(__file__).parent / "eval" / "train" / "mp161.txt")
+    rows = extract_rumours(text, title=title)
+    assert any(r.subject == "Ivan Jurić" and r.to_club == "Southampton" for r in rows)
+    assert not any(r.subject == "Ivan Juri" for r in rows)

@@ -124,10 +124,13 @@ QUOTED_IN_RE = re.compile(
     r"website|press|media)|[A-Z][\w'’.]+(?: [A-Z][\w'’.]+)*)"
 )
 
-# People.
+# People. Letters beyond Latin-1 count too: "Miloš Kerkez", "Dušan Vlahović", "Arda Güler", "Łukasz".
+_LATIN_EXTENDED = [chr(code) for code in range(0x100, 0x250)]
+UPPER = "A-ZÀ-ÖØ-Þ" + "".join(c for c in _LATIN_EXTENDED if c.isupper())
+LOWER = "a-zß-öø-ÿ" + "".join(c for c in _LATIN_EXTENDED if c.islower())
 NAME_TOKEN = (
-    r"(?:[A-ZÀ-ÖØ-Þ](?:[’'][A-ZÀ-ÖØ-Þ])?[a-zß-öø-ÿ]+(?:[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+)?"
-    r"(?:-[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+)*|[A-ZÀ-ÖØ-Þ]\.)"
+    rf"(?:[{UPPER}](?:[’'][{UPPER}])?[{LOWER}]+(?:[{UPPER}][{LOWER}]+)?"
+    rf"(?:-[{UPPER}][{LOWER}]+)*|[{UPPER}]\.)"
 )
 NAME_PARTICLES = r"(?:van|von|der|den|de|da|di|del|della|dos|das|du|la|le|ten|ter|bin|el|al|mac)"
 NAME_RE = re.compile(rf"{NAME_TOKEN}(?:\s+(?:{NAME_PARTICLES}\s+)*{NAME_TOKEN}){{0,3}}")
