@@ -251,6 +251,10 @@ def test_names_with_letters_beyond_latin_1_stay_whole():
         "Łukasz Fabiański",
         "Hakan Çalhanoğlu",
     ]
+    # Korean given names keep their hyphenated syllable; English compounds do not join a name.
+    text = "Son Heung-min, Hwang Hee-chan and the Chelsea-owned club; Bayern's London-based scouts."
+    assert [name for _, _, name in _name_candidates(text, [])][:2] == ["Son Heung-min", "Hwang Hee-chan"]
+    assert not any("-" in name for _, _, name in _name_candidates("Chelsea-owned, London-based, Derby-born.", []))
     # A real post: the row names the whole person.
     text, title, *_ = read_article(Path(__file__).parent / "eval" / "train" / "mp161.txt")
     rows = extract_rumours(text, title=title)

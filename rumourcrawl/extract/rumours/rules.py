@@ -132,8 +132,14 @@ NAME_TOKEN = (
     rf"(?:[{UPPER}](?:[’'][{UPPER}])?[{LOWER}]+(?:[{UPPER}][{LOWER}]+)?"
     rf"(?:-[{UPPER}][{LOWER}]+)*|[{UPPER}]\.)"
 )
+# A later word of a name may end in a lower-case syllable after a hyphen ("Son Heung-min", "Hwang
+# Hee-chan"), unless it is an English compound ("Bayern Munich-bound", "Chelsea-owned").
+HYPHEN_SYLLABLE = (
+    r"(?:-(?!(?:born|based|bound|owned|led|backed|era|style|like|time|year|old|up|case|one|of|made|level|side|"
+    rf"back|run|long|wide|free|half|new|man|men|day|days)\b)[{LOWER}]{{2,5}}\b)?"
+)
 NAME_PARTICLES = r"(?:van|von|der|den|de|da|di|del|della|dos|das|du|la|le|ten|ter|bin|el|al|mac)"
-NAME_RE = re.compile(rf"{NAME_TOKEN}(?:\s+(?:{NAME_PARTICLES}\s+)*{NAME_TOKEN}){{0,3}}")
+NAME_RE = re.compile(rf"{NAME_TOKEN}(?:\s+(?:{NAME_PARTICLES}\s+)*{NAME_TOKEN}{HYPHEN_SYLLABLE}){{0,3}}")
 # Capitalised words that are never (part of) a person's name in this register.
 NOT_NAME_WORDS = set(
     """the a an but and or so if in on at as for from to with by of he she it they we i you his her their our my
