@@ -53,6 +53,27 @@ def test_a_person_named_like_two_clubs_is_not_two_clubs():
     assert [m.canonical for m in mentions] == ["Barcelona", "Atletico Madrid"]
 
 
+def test_bare_city_names_are_places_and_their_clubs_keep_their_full_names():
+    # Real sentences: "flying to Munich for his medical", "Paris labour court set to decide Mbappe - PSG dispute".
+    g = load_gazetteer()
+    for sentence in (
+        "He flew to Munich for his medical.",
+        "Paris labour court set to decide the dispute.",
+        "He played in Seoul and New York before that.",
+    ):
+        assert g.find_clubs(sentence) == [], sentence
+    found = g.find_clubs("Bayern Munich, 1860 Munich, Paris FC, FC Seoul, York City and New York City FC.")
+    assert [c.canonical for c in found] == [
+        "Bayern Munich",
+        "Munich",
+        "Paris",
+        "Seoul",
+        "York City",
+        "New York City",
+    ]
+    assert g.canonical_club("Reading") == "Reading"  # an English club's own bare name still stands
+
+
 def test_nickname_file_points_at_known_clubs():
     gazetteer = load_gazetteer()
     for line in (GAZETTEER_DIR / "nicknames.tsv").read_text(encoding="utf-8").splitlines():

@@ -121,8 +121,12 @@ AMBIGUOUS_SINGLE_ALIASES = {
 }
 # Cities far more often than the club of that bare name ("flew to Munich for his medical", "a Paris labour
 # court", "talks in Berlin"): those clubs keep only their longer names ("1860 Munich", "Paris FC").
-CITY_NOT_CLUB = frozenset("munich paris turin moscow amsterdam brussels berlin vienna stockholm tokyo miami".split())
+CITY_NOT_CLUB = frozenset(
+    "munich paris turin moscow amsterdam brussels berlin vienna stockholm tokyo miami seoul".split()
+)
 AMBIGUOUS_SINGLE_ALIASES |= CITY_NOT_CLUB
+# A word before a place name that makes it another place: "New York", "New South Wales".
+PLACE_PREFIX_BEFORE_RE = re.compile(r"\bNew\s$")
 # Words that look like the first word of a club name but here mark a national side or a non-club.
 NOT_CLUB_AFTER = {"national", "under", "u21", "u19", "women", "ladies", "reserves"}
 
@@ -305,6 +309,8 @@ class Gazetteer:
             resume = end
             if following in NOT_CLUB_AFTER or looks_like_first_name:
                 continue
+            if PLACE_PREFIX_BEFORE_RE.search(text, max(0, start - 8), start):
+                continue  # "New York" is not York City, "New England" not England
             mentions.append(ClubMention(start, end, text[start:end], canonical, alias_type))
         return _drop_name_pairs(text, mentions)
 
