@@ -64,6 +64,18 @@ class Reading:
     _person_ranks: dict[int, int] | None = None
     _club_ranks: dict[str, int] | None = None
     _mention_counts: dict[int, int] | None = None
+    _mentions_by_person: dict[int, list[tuple[int, Mention]]] | None = None
+
+    def mentions_of(self, person: Person) -> list[tuple[int, Mention]]:
+        """(sentence index, mention) of every place the text names the person, in text order (indexed once:
+        the person's features and the rows' official check all walk them)."""
+        if self._mentions_by_person is None:
+            by_person: dict[int, list[tuple[int, Mention]]] = {}
+            for index, info in enumerate(self.analyser.infos):
+                for mention in info.mentions:
+                    by_person.setdefault(id(mention.person), []).append((index, mention))
+            self._mentions_by_person = by_person
+        return self._mentions_by_person.get(id(person), [])
 
     def mention_counts(self) -> dict[int, int]:
         """id(person) → how many times the text names them (`Person.mentions` counts only the discovery pass)."""

@@ -324,16 +324,15 @@ def _person_base(reading: Reading, person, facts: SentenceFacts) -> dict[str, fl
     if analyser.gazetteer.canonical_club(person.name) is not None:
         f["name_is_club"] = 1.0
     f["short_text"] = 1.0 if len(infos) <= 6 else 0.0
-    if any(m.person is person for i in range(reading.headline_sentences) for m in infos[i].mentions):
+    named_in = {index for index, _ in reading.mentions_of(person)}
+    if any(index < reading.headline_sentences for index in named_in):
         f["person_in_headline"] = 1.0
     f["person_rank=" + _bucket(reading.person_ranks().get(id(person), 9), (0, 1, 3))] = 1.0
     # Kind cues anywhere the person is named (a post says "here we go" in one line, "loan deal" in the next).
-    short = len(infos) <= 6
-    for index, info in enumerate(infos):
-        if short or any(m.person is person for m in info.mentions):
-            for name in ("s:loan", "s:stay"):
-                if name in facts[index]:
-                    f["person_text_" + name[2:]] = 1.0
+    for index in range(len(infos)) if len(infos) <= 6 else named_in:
+        for name in ("s:loan", "s:stay"):
+            if name in facts[index]:
+                f["person_text_" + name[2:]] = 1.0
     reading.person_base[id(person)] = f
     return f
 
@@ -344,19 +343,16 @@ def person_facts(reading: Reading, person) -> dict[str, float]:
     if id(person) in cache:
         return cache[id(person)]
     f: dict[str, float] = {}
-    for info in reading.analyser.infos:
-        text = info.sentence.text
-        for mention in info.mentions:
-            if mention.person is not person:
-                continue
-            before = text[max(0, mention.start - 40) : mention.start]
-            lowered = before.casefold()
-            if REPLACED_BEFORE_RE.search(lowered) or TAKE_OVER_FROM_RE.search(lowered):
-                f["person_replaced"] = 1.0
-            if OWNER_NOUN_RE.search(lowered):
-                f["person_official_noun"] = 1.0
-            if info.sentence.in_quote(mention.start):
-                f["person_quoted_mention"] = 1.0
+    infos = reading.analyser.infos
+    for index, mention in reading.mentions_of(person):
+        sentence = infos[index].sentence
+        lowered = sentence.text[max(0, mention.start - 40) : mention.start].casefold()
+        if REPLACED_BEFORE_RE.search(lowered) or TAKE_OVER_FROM_RE.search(lowered):
+            f["person_replaced"] = 1.0
+        if OWNER_NOUN_RE.search(lowered):
+            f["person_official_noun"] = 1.0
+        if sentence.in_quote(mention.start):
+            f["person_quoted_mention"] = 1.0
     lower_words = reading.lower_words
     if lower_words is None:
         text = "\n".join(info.sentence.text for info in reading.analyser.infos)

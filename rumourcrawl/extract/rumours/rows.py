@@ -69,11 +69,10 @@ def _not_a_mover(reading: Reading, candidate: Candidate) -> bool:
     person = candidate.person
     if person.role == "other" or "person_official_noun" in person_facts(reading, person):
         return True
+    infos = reading.analyser.infos
     return any(
-        SANCTION_AFTER_RE.match(info.sentence.text, mention.end)
-        for info in reading.analyser.infos
-        for mention in info.mentions
-        if mention.person is person
+        SANCTION_AFTER_RE.match(infos[index].sentence.text, mention.end)
+        for index, mention in reading.mentions_of(person)
     )
 
 
