@@ -573,7 +573,7 @@ def cmd_latest(args) -> int:
     db = existing_database(resolve_db(args.db))
     if args.limit < 1:
         raise CliError("--limit takes a whole number of 1 or more")
-    from rumourcrawl.datasette_plugin import min_confidence_setting
+    from rumourcrawl.extract.rumours.model import min_confidence_setting  # the plugin's, without Datasette
 
     threshold = min_confidence_setting() if args.min_confidence is None else args.min_confidence
     stories, has_confidence = latest_stories(
@@ -653,7 +653,7 @@ def _fetch(url: str) -> tuple[bytes, str]:
 
 def cmd_extract(args) -> int:
     from rumourcrawl.extract import ExtractionError, article_from_text, extract_article
-    from rumourcrawl.extract.rumours.model import min_confidence_setting
+    from rumourcrawl.extract.rumours.model import is_shown, min_confidence_setting
     from rumourcrawl.sites import site_for_url
 
     target = args.target
@@ -682,7 +682,7 @@ def cmd_extract(args) -> int:
     }
     # Rows under the threshold are kept in a crawl's database but hidden by its default views; the same here.
     floor = min_confidence_setting() if args.min_confidence is None else args.min_confidence
-    output["rumours"] = [r for r in output["rumours"] if r.get("confidence") is None or r["confidence"] >= floor]
+    output["rumours"] = [r for r in output["rumours"] if is_shown(r.get("confidence"), floor)]
     json.dump(output, sys.stdout, ensure_ascii=False, indent=None if args.compact else 2)
     print()
     return 0

@@ -19,7 +19,7 @@ from rumourcrawl.extract.gazetteer import load_gazetteer, name_key
 from rumourcrawl.extract.models import Rumour
 from rumourcrawl.extract.rumours import RumourModel, extract_rumours
 from rumourcrawl.extract.rumours.labelled import LabelledText, load_labelled, read_article, read_labelled
-from rumourcrawl.extract.rumours.model import min_confidence_setting
+from rumourcrawl.extract.rumours.model import is_shown, min_confidence_setting
 
 
 @dataclass
@@ -168,7 +168,7 @@ def _predict(text: LabelledText, model: RumourModel | None = None, every_row: bo
 def _shown(rows: list[Rumour]) -> list[Rumour]:
     """The rows the default views show: confidence at least the min_confidence setting."""
     floor = min_confidence_setting()
-    return [r for r in rows if r.confidence is None or r.confidence >= floor]
+    return [r for r in rows if is_shown(r.confidence, floor)]
 
 
 def evaluate_texts(texts: list[LabelledText], model: RumourModel | None = None) -> EvalResult:

@@ -39,6 +39,12 @@ def min_confidence_setting(config: dict | None = None) -> float:
     return min(max(value, 0.0), 1.0)
 
 
+def is_shown(confidence: float | None, floor: float) -> bool:
+    """Whether the default views show a row of this confidence (a row without one, from before confidence
+    existed, is always shown)."""
+    return confidence is None or confidence >= floor
+
+
 @dataclass
 class Scores:
     keep: np.ndarray  # (n,) probability that each candidate is a claim of the text
