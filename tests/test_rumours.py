@@ -10,6 +10,7 @@ import pytest
 from rumourcrawl.evaluate import _predict, candidate_recall, evaluate_texts, score_file
 from rumourcrawl.extract.article import split_plain_text
 from rumourcrawl.extract.rumours import extract_rumours
+from rumourcrawl.extract.rumours.candidates import read_text
 from rumourcrawl.extract.rumours.labelled import load_labelled, read_article
 from rumourcrawl.extract.rumours.model import default_model
 
@@ -155,7 +156,6 @@ def test_folded_scoring_equals_the_trained_model_on_expanded_features():
     article and a real post."""
     import numpy as np
 
-    from rumourcrawl.extract.rumours.candidates import read_text
     from rumourcrawl.extract.rumours.features import candidate_features, sentence_facts, with_short_copies
 
     model = default_model()
@@ -185,8 +185,6 @@ def test_folded_scoring_equals_the_trained_model_on_expanded_features():
 
 
 def _clubs_of_sentence(name: str, words: str) -> list[str]:
-    from rumourcrawl.extract.rumours.candidates import read_text
-
     text, title, *_ = read_article(Path(__file__).parent / "eval" / "train" / name)
     reading = read_text(text, title=title)
     info = next(i for i in reading.analyser.infos if words in i.sentence.text)
@@ -215,8 +213,6 @@ def test_a_title_case_headline_does_not_make_a_club_a_surname():
 def test_a_coach_named_as_new_head_coach_is_a_manager_and_his_move_an_appointment():
     # Real posts: the role noun comes after the name ("signs in as new Inter manager"), and a manager's
     # move is an appointment even where the kind model leans to "transfer".
-    from rumourcrawl.extract.rumours.candidates import read_text
-
     for name, subject, club in (
         ("mp041.txt", "Chivu", "Inter Milan"),
         ("mp166.txt", "Inzaghi", "Al-Hilal"),
