@@ -1986,7 +1986,7 @@ class ArticleAnalyser:
             return subject.club
         known = [c.from_club for c in self.claims if c.subject is subject and c.from_club and c.kind != "stay"]
         if known:
-            return max(set(known), key=known.count)
+            return max(dict.fromkeys(known), key=known.count)  # a tie goes to the first named, not to hash order
         speaker = info.speaker
         if speaker is not None and speaker is not subject and speaker.club and speaker.role != "player":
             destinations = {c.to_club for c in self.claims if c.subject is subject}
@@ -2149,7 +2149,7 @@ def _fill_from_clubs(claims: list[Claim]) -> list[Claim]:
         if claim.from_club is None and claim.kind in ("transfer", "loan", "appointment", "exit"):
             options = known.get(id(claim.subject))
             if options:
-                best = max(set(options), key=options.count)
+                best = max(dict.fromkeys(options), key=options.count)  # a tie: the first named
                 if best != claim.to_club:
                     claim.from_club = best
     return claims
