@@ -176,7 +176,7 @@ def test_folded_scoring_equals_the_trained_model_on_expanded_features():
         scores = model.score(features)
         for i, f in enumerate(features):
             expanded = with_short_copies(f)
-            assert any(name.startswith("S|") for name in expanded) == bool(f.get("short_text"))
+            assert any(name.startswith("S|") for name in expanded) == f.short == bool(f.flat().get("short_text"))
             used = [(trained[n], v) for n, v in expanded.items() if n in trained]
             keep_logit = data["keep"]["intercept"] + sum(keep[c] * v for c, v in used)
             stage_logits = np.asarray(data["stage"]["intercept"]) + sum(stage[:, c] * v for c, v in used)

@@ -135,6 +135,7 @@ def strip_accents(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
+@lru_cache(maxsize=1 << 16)  # the same names come back sentence after sentence
 def name_key(text: str) -> tuple[str, ...]:
     """Accent- and case-insensitive word tuple used as a lookup key for names."""
     folded = strip_accents(text).casefold()

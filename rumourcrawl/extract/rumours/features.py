@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 
 from .candidates import Candidate, Reading
 from .rules import (
@@ -130,14 +131,21 @@ SENTENCE_CHECK_GATES = {
 }
 
 
+# The gates as one regex each: a substring search in C instead of a generator over the words.
+SENTENCE_CHECK_GATE_RES = {
+    name: re.compile("|".join(map(re.escape, words))) for name, words in SENTENCE_CHECK_GATES.items() if words
+}
+
+
 def _facts_of_sentence(info) -> dict[str, float]:
     sentence = info.sentence
     text = sentence.text
     lowered = text.casefold()
-    f: dict[str, float] = {f"cue:{stage}": 1.0 for stage in _cue_stages(lowered)}
+    stages = info.cue_stages if info.cue_stages is not None else _cue_stages(lowered)  # the rules' when they looked
+    f: dict[str, float] = {f"cue:{stage}": 1.0 for stage in stages}
     for name, pattern, as_written in SENTENCE_CHECKS:
-        gate = SENTENCE_CHECK_GATES.get(name)
-        if gate and not any(word in lowered for word in gate):
+        gate = SENTENCE_CHECK_GATE_RES.get(name)
+        if gate is not None and gate.search(lowered) is None:
             continue  # none of the words every branch of the regex needs: skip the slow search
         if pattern.search(text if as_written else lowered):
             f[f"s:{name}"] = 1.0
@@ -160,6 +168,7 @@ def facts_of(reading: Reading, index: int) -> list[str]:
     return [name for name in reading.facts[index] if name.startswith("cue:") or name in ("s:negative", "s:hedge")]
 
 
+@lru_cache(maxsize=1024)  # a handful of counts and edges, asked for by every candidate
 def _bucket(value: float, edges: tuple[float, ...]) -> str:
     for edge in edges:
         if value <= edge:
@@ -168,14 +177,16 @@ def _bucket(value: float, edges: tuple[float, ...]) -> str:
 
 
 class Features(dict):
-    """One candidate's features {name: value}, plus blocks it shares with other candidates (the words of
-    the sentence where the pair meets): `RumourModel.score` weighs each shared block once per text."""
+    """One candidate's features {name: value}, plus blocks it shares with other candidates (its person's
+    features, the words of the sentence where the pair meets): `RumourModel.score` weighs each shared block
+    once per text. `short` says whether the text is short (the model keeps a second weight for short texts)."""
 
-    __slots__ = ("shared",)
+    __slots__ = ("shared", "short")
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.shared: tuple[dict[str, float], ...] = ()
+        self.short = False
 
     def flat(self) -> dict[str, float]:
         merged = dict(self)
@@ -190,7 +201,10 @@ def candidate_features(reading: Reading, candidate: Candidate, facts: SentenceFa
     person = candidate.person
     club = candidate.to_club
     n_sentences = max(1, len(infos))
-    f = Features(_person_base(reading, person, facts))
+    base = _person_base(reading, person, facts)
+    f = Features()
+    f.shared = (base,)
+    f.short = bool(base["short_text"])
     if club is not None and club in _home_clubs(reading).get(id(person), ()):
         f["home_club"] = 1.0
     # What the rules claimed around this pair: the club as the person's selling club, other destinations.
@@ -250,7 +264,7 @@ def candidate_features(reading: Reading, candidate: Candidate, facts: SentenceFa
             if index < reading.headline_sentences:
                 f["head_" + name] = 1.0
     if meet:
-        f.shared = (_sentence_words(reading, meet[0]),)
+        f.shared = (base, _sentence_words(reading, meet[0]))
     if not sentences:
         for index in set(near):
             for name in facts[index]:

@@ -108,22 +108,22 @@ class RumourModel:
         others' rows are NaN): most candidates are dropped, and the keep score alone is a cheap pass."""
         long_keep, short_keep = self.keep_tables
         keep_intercept = self.intercepts[0]
-        block_keep: dict[int, float] = {}
+        block_keep: dict[tuple[int, bool], float] = {}
         logits = []
         for named in features:
-            table = short_keep if named.get("short_text") else long_keep
+            short = _is_short(named)
+            table = short_keep if short else long_keep
             z = keep_intercept
             for name, value in named.items():
                 weight = table.get(name)
                 if weight is not None:
                     z += weight * value
             for block in getattr(named, "shared", ()):
-                # Shared blocks hold words, which have no short-text copy: the first table serves both.
-                weight = block_keep.get(id(block))
+                key = (id(block), short)
+                weight = block_keep.get(key)
                 if weight is None:
-                    weight = block_keep[id(block)] = sum(
-                        long_keep[name] * value for name, value in block.items() if name in long_keep
-                    )
+                    weight = sum(table[name] * value for name, value in block.items() if name in table)
+                    block_keep[key] = weight
                 z += weight
             logits.append(z)
         keep = 1.0 / (1.0 + np.exp(-np.asarray(logits, dtype=float)))
@@ -151,17 +151,12 @@ class RumourModel:
         starts: list[int] = []
         for named in features:
             starts.append(len(columns))
-            offset = n_names if named.get("short_text") else 0  # the short-text table (see __init__)
-            for name, value in named.items():
-                column = get(name)
-                if column is not None:
-                    columns.append(column + offset)
-                    values.append(value)
-            for block in getattr(named, "shared", ()):
-                for name, value in block.items():  # words: no short-text copy, the first table serves both
+            offset = n_names if _is_short(named) else 0  # the short-text table (see __init__)
+            for block in (named, *getattr(named, "shared", ())):
+                for name, value in block.items():
                     column = get(name)
                     if column is not None:
-                        columns.append(column)
+                        columns.append(column + offset)
                         values.append(value)
         totals = np.tile(self.intercepts[1:], (len(features), 1))
         if columns:
@@ -170,6 +165,12 @@ class RumourModel:
             filled = [i for i in range(len(features)) if starts[i] < ends[i]]
             totals[filled] += np.add.reduceat(weighted, [starts[i] for i in filled], axis=0)
         return totals
+
+
+def _is_short(named: dict[str, float]) -> bool:
+    """Whether a candidate's text is short: `Features` says so, a plain dict has the feature itself."""
+    short = getattr(named, "short", None)
+    return bool(named.get("short_text")) if short is None else short
 
 
 def _softmax(logits: np.ndarray) -> np.ndarray:

@@ -613,6 +613,7 @@ class SentenceInfo:
     source: str | None = None
     source_tier: int | None = None
     paren_source: str | None = None  # "(Sky Sports)" standing alone after this sentence
+    cue_stages: tuple[str, ...] | None = None  # stages whose cue regex matches the sentence (set by _stage_cues)
 
 
 @dataclass
@@ -1233,7 +1234,7 @@ class ArticleAnalyser:
         text = sentence.text
         if len(text) < 8:
             return None
-        cues = self._stage_cues(text)
+        cues = self._stage_cues(text, info)
         if not cues:
             return None
         claimed: Person | None = None
@@ -1391,20 +1392,27 @@ class ArticleAnalyser:
             kept.append(mention.person)
         return kept
 
-    def _stage_cues(self, text: str) -> list[tuple[str, int, int, bool]]:
-        """(stage, start, end, negated) for each stage cue in the sentence."""
+    def _stage_cues(self, text: str, info: SentenceInfo | None = None) -> list[tuple[str, int, int, bool]]:
+        """(stage, start, end, negated) for each stage cue in the sentence. The stages whose regex matched,
+        before any reading of the match, go to `info.cue_stages` (the model's sentence features reuse them)."""
         found: list[tuple[str, int, int, bool]] = []
         lowered = text.lower()
         arrow = ARROW_RE.search(text)
         if arrow is not None and SHORT_POST_TO_RE.search(text):
             found.append(("speculation", arrow.start(), arrow.end(), False))  # "X ➡️ Bournemouth"
         keys = cue_word_keys(lowered)
+        matched: list[str] = []
+        if info is not None:
+            info.cue_stages = ()
         if CUE_GATE_PREFIXES.isdisjoint(keys):
             return found
         for stage, pattern in COMPILED_STAGE_CUES:
             if STAGE_GATES[stage].isdisjoint(keys):
                 continue
+            cue_stage = stage
             for match in pattern.finditer(lowered):
+                if not matched or matched[-1] != cue_stage:
+                    matched.append(cue_stage)
                 negated = False
                 if stage not in ("denied", "collapsed"):
                     window = text[max(0, match.start() - 30) : match.start()]
@@ -1437,6 +1445,8 @@ class ArticleAnalyser:
                 if (stage == "denied" or negated) and lowered.startswith(" yet", match.end()):
                     continue  # "no bid yet": how far it has got, not a denial
                 found.append((stage, match.start(), match.end(), negated))
+        if info is not None:
+            info.cue_stages = tuple(matched)
         found.sort(key=lambda c: c[1])
         # A cue inside a longer cue of another stage ("linked" inside "no links") keeps the longer.
         return found
