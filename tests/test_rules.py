@@ -143,3 +143,15 @@ def test_cue_gate_never_hides_a_stage_cue():
             for stage, pattern in COMPILED_STAGE_CUES:
                 if pattern.search(lowered):
                     assert not STAGE_GATES[stage].isdisjoint(keys), (stage, sentence.text)
+
+
+def test_a_bid_still_being_prepared_does_not_make_a_later_bid_interest():
+    # Each cue is read on its own: the first bid's "preparing" once carried over to every later bid of
+    # the sentence.
+    from rumourcrawl.extract.rumours.rules import ArticleAnalyser
+
+    analyser = ArticleAnalyser("", None, None, None)
+    text = "Arsenal are preparing a bid for Declan Rice, while over in Spain Real Madrid have submitted a bid for him."
+    stages = [(stage, text[start:end]) for stage, start, end, _ in analyser._stage_cues(text)]
+    assert stages[0] == ("interest", "bid")
+    assert stages[-1] == ("bid", "bid")

@@ -1413,6 +1413,7 @@ class ArticleAnalyser:
             for match in pattern.finditer(lowered):
                 if not matched or matched[-1] != cue_stage:
                     matched.append(cue_stage)
+                stage = cue_stage  # each match starts from its regex's stage (a reading below may change it)
                 negated = False
                 if stage not in ("denied", "collapsed"):
                     window = text[max(0, match.start() - 30) : match.start()]
