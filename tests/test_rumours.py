@@ -284,3 +284,20 @@ def test_the_selling_club_does_not_depend_on_the_hash_seed():
         assert done.returncode == 0, done.stderr
         seen.add(done.stdout.strip())
     assert seen == {"['Manchester City']"}
+
+
+def _people_of_text(name: str) -> set[str]:
+    text, title, *_ = read_article(Path(__file__).parent / "eval" / "train" / name)
+    reading = read_text(text, title=title)
+    return {m.person.name for info in reading.analyser.infos for m in info.mentions}
+
+
+def test_a_club_after_a_name_stays_a_club_when_the_text_names_it_as_one():
+    # Real articles: "Fans vote Mohamed Salah Liverpool £37m switch" (headline) and "Rate Arsenal's window
+    # below" made people "Mohamed Salah Liverpool" and "Rate Arsenal", who then took every later "Liverpool"
+    # and "Arsenal" of the text as a mention of themselves.
+    salah = _people_of_text("news072.txt")
+    assert "Mohamed Salah" in salah and not any("Liverpool" in name for name in salah)
+    assert not any("Arsenal" in name for name in _people_of_text("news031.txt"))
+    # A surname that is also a club's name stays the surname: "Michael Carrick", not Carrick Rangers.
+    assert "Michael Carrick" in _people_of_text("news006.txt")

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ...paths import package_data
@@ -784,8 +785,19 @@ class ArticleAnalyser:
         pending: list[tuple[SentenceInfo, list[tuple[int, int, str]]]] = []
         recent_clubs: list[str] = []
         subject_clubs: list[str] = []
-        for sentence in self.sentences:
-            clubs = self._drop_name_parts(sentence.text, self.gazetteer.find_clubs(sentence.text))
+        found = [self.gazetteer.find_clubs(sentence.text) for sentence in self.sentences]
+        # Clubs the text names as clubs somewhere, for _club_not_surname.
+        settled = {
+            club.canonical
+            for sentence, clubs in zip(self.sentences, found, strict=True)
+            for club in self._drop_name_parts(sentence.text, clubs)
+        }
+
+        def club_not_surname(text: str, club: ClubMention, before: re.Match) -> bool:
+            return self._club_not_surname(text, club, before, settled, proper_nouns)
+
+        for sentence, sentence_clubs in zip(self.sentences, found, strict=True):
+            clubs = self._drop_name_parts(sentence.text, sentence_clubs, club_not_surname)
             clubs = self._drop_outlet_names(sentence.text, clubs)
             clubs = self._context_clubs(sentence.text, clubs)
             clubs = self._club_anaphors(sentence.text, clubs, recent_clubs, subject_clubs)
@@ -939,9 +951,11 @@ class ArticleAnalyser:
         return kept
 
     @staticmethod
-    def _drop_name_parts(text: str, clubs: list[ClubMention]) -> list[ClubMention]:
+    def _drop_name_parts(
+        text: str, clubs: list[ClubMention], club_not_surname: Callable[..., bool] | None = None
+    ) -> list[ClubMention]:
         """One-word club names that are here a person's first name or surname: "striker Milan Petric",
-        "youngster Kieran Moss"."""
+        "youngster Kieran Moss" (unless `club_not_surname(text, club, match of the word before)` says not)."""
         kept = []
         # In a Title Case headline every word is capitalised: "Chukwuemeka Joins Dortmund" is no name.
         title_case = _is_title_case(text)
@@ -961,10 +975,29 @@ class ArticleAnalyser:
                     and before.group(1).casefold() not in NOT_NAME_WORDS
                     and not any(c.end == before.end(1) for c in clubs)
                     and before.group(1) != club.surface
+                    and not (club_not_surname and club_not_surname(text, club, before))
                 ):
                     continue  # "Arsenal youngster Kieran Moss"
             kept.append(club)
         return kept
+
+    def _club_not_surname(
+        self, text: str, club: ClubMention, before: re.Match, settled: set[str], proper_nouns: set[str]
+    ) -> bool:
+        """A club after a capitalised word that the text names as a club elsewhere (`settled`) is still the
+        club when the word before is no name ("Rate Arsenal's summer", "Convincing Newcastle": the first word
+        of the sentence, never capitalised mid-sentence) or ends a full name the text also gives without the
+        club ("Mohamed Salah Liverpool £37m switch" beside "Mohamed Salah's move")."""
+        if club.canonical not in settled:
+            return False
+        word = before.group(1)
+        if not text[: before.start(1)].strip(" \"'‘“") and word not in proper_nouns:
+            return True
+        first = PREVIOUS_CAPITAL_RE.search(text, 0, before.start(1))
+        if first is None:
+            return False
+        without_club = re.compile(rf"\b{re.escape(first.group(1))} {re.escape(word)}\b(?! {re.escape(club.surface)}\b)")
+        return any(without_club.search(sentence.text) for sentence in self.sentences)
 
     def _is_known_surname(self, word: str) -> bool:
         key = name_key(word)
