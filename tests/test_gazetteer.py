@@ -67,6 +67,23 @@ def test_bare_city_names_are_places_and_their_clubs_keep_their_full_names():
     assert g.canonical_club("Reading") == "Reading"  # an English club's own bare name still stands
 
 
+def test_half_of_a_double_barrelled_name_is_no_club():
+    g = load_gazetteer()
+    # From a real article (news050): "Junior" was Junior de Barranquilla and the name cut to "Samuel Iling".
+    found = g.find_clubs("Middlesbrough signed Aston Villa winger Samuel Iling-Junior on loan.")
+    assert [c.canonical for c in found] == ["Middlesbrough", "Aston Villa"]
+    # A club after "ex-" or after another club stays a club.
+    assert [c.canonical for c in g.find_clubs("Ex-Chelsea striker")] == ["Chelsea"]
+    assert [c.canonical for c in g.find_clubs("the Brighton-Chelsea game")] == ["Brighton & Hove Albion", "Chelsea"]
+
+
+def test_press_spellings_of_clubs():
+    g = load_gazetteer()
+    # As real posts and articles spell them ("Al-Saad insists on new deal", "Eintracht approaches").
+    for text, club in (("Al-Saad", "Al-Sadd"), ("Eintracht", "Eintracht Frankfurt"), ("Nuremberg", "1. FC Nürnberg")):
+        assert [c.canonical for c in g.find_clubs(f"He talked to {text} today.")] == [club], text
+
+
 def test_nickname_file_points_at_known_clubs():
     gazetteer = load_gazetteer()
     for line in (GAZETTEER_DIR / "nicknames.tsv").read_text(encoding="utf-8").splitlines():

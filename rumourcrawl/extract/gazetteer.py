@@ -125,6 +125,9 @@ CITY_NOT_CLUB = frozenset("munich paris turin moscow amsterdam brussels berlin v
 AMBIGUOUS_SINGLE_ALIASES |= CITY_NOT_CLUB
 # A word before a place name that makes it another place: "New York", "New South Wales".
 PLACE_PREFIX_BEFORE_RE = re.compile(r"\bNew\s$")
+# The capitalised first half of a hyphenated name right before a one-word club alias ("Iling-Junior");
+# not "Ex-Chelsea" or "Anti-Arsenal", and not another club ("Brighton-Chelsea" is a fixture).
+SURNAME_HALF_BEFORE_RE = re.compile(r"(?<![\w-])(?!(?:Anti|Non|Pro|Post|Pre|Mid)-)([A-ZÀ-Þ][a-zß-ÿ]{2,})-$")
 # Words that look like the first word of a club name but here mark a national side or a non-club.
 NOT_CLUB_AFTER = {"national", "under", "u21", "u19", "women", "ladies", "reserves"}
 
@@ -310,6 +313,10 @@ class Gazetteer:
                 continue
             if PLACE_PREFIX_BEFORE_RE.search(text, max(0, start - 8), start):
                 continue  # "New York" is not York City, "New England" not England
+            if text[start - 1 : start] == "-" and " " not in text[start:end]:
+                before = SURNAME_HALF_BEFORE_RE.search(text, max(0, start - 30), start)
+                if before is not None and aliases.get((strip_accents(before.group(1)).casefold(),)) is None:
+                    continue  # "Samuel Iling-Junior": half of a double-barrelled name, not Junior FC
             mentions.append(ClubMention(start, end, text[start:end], canonical, alias_type))
         return _drop_name_pairs(text, mentions)
 
