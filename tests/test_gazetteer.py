@@ -84,6 +84,23 @@ def test_press_spellings_of_clubs():
         assert [c.canonical for c in g.find_clubs(f"He talked to {text} today.")] == [club], text
 
 
+def test_club_codes_and_the_day_wednesday():
+    g = load_gazetteer()
+
+    def clubs(text):
+        return [c.canonical for c in g.find_clubs(text)]
+
+    # Real posts: "new deal at #AFC until June 2027" (mp006) is Arsenal, not Amsterdamsche FC.
+    assert clubs("set to sign new deal at #AFC until June 2027") == ["Arsenal"]
+    assert clubs("the AFC Champions League") == []
+    assert clubs("now can be considered #CFC player") == ["Chelsea"]
+    # "will land in Roma today (on Wednesday)" (mp048) is a day; "unfinished business with Wednesday, who
+    # are fourth" (bbc-sport-126) the club.
+    assert clubs("will land in Roma today (on Wednesday) in order to undergo medical") == ["Roma"]
+    assert clubs("ahead of Wednesday's game") == []
+    assert clubs("unfinished business with Wednesday, who are fourth") == ["Sheffield Wednesday"]
+
+
 def test_nickname_file_points_at_known_clubs():
     gazetteer = load_gazetteer()
     for line in (GAZETTEER_DIR / "nicknames.tsv").read_text(encoding="utf-8").splitlines():

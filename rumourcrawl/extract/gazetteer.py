@@ -125,6 +125,8 @@ CITY_NOT_CLUB = frozenset("munich paris turin moscow amsterdam brussels berlin v
 AMBIGUOUS_SINGLE_ALIASES |= CITY_NOT_CLUB
 # A word before a place name that makes it another place: "New York", "New South Wales".
 PLACE_PREFIX_BEFORE_RE = re.compile(r"\bNew\s$")
+DAY_BEFORE_RE = re.compile(r"\b(?:[Oo]n|by|until|till|since|from|last|next|this|before|after|for)\s+\(?$")
+DAY_AFTER_RE = re.compile(r"['’]s\b|\s+(?:night|morning|afternoon|evening)\b")
 # The capitalised first half of a hyphenated name right before a one-word club alias ("Iling-Junior");
 # not "Ex-Chelsea" or "Anti-Arsenal", and not another club ("Brighton-Chelsea" is a fixture).
 SURNAME_HALF_BEFORE_RE = re.compile(r"(?<![\w-])(?!(?:Anti|Non|Pro|Post|Pre|Mid)-)([A-ZÀ-Þ][a-zß-ÿ]{2,})-$")
@@ -313,6 +315,12 @@ class Gazetteer:
                 continue
             if PLACE_PREFIX_BEFORE_RE.search(text, max(0, start - 8), start):
                 continue  # "New York" is not York City, "New England" not England
+            if alias_type == "hashtag" and text[start - 1 : start] != "#":
+                continue  # "#AFC" is Arsenal in a post; "AFC" alone is anyone's
+            if text[start:end] == "Wednesday" and (
+                DAY_BEFORE_RE.search(text, max(0, start - 10), start) or DAY_AFTER_RE.match(text, end)
+            ):
+                continue  # "on Wednesday", "Wednesday's game": the day, not Sheffield Wednesday
             if text[start - 1 : start] == "-" and " " not in text[start:end]:
                 before = SURNAME_HALF_BEFORE_RE.search(text, max(0, start - 30), start)
                 if before is not None and aliases.get((strip_accents(before.group(1)).casefold(),)) is None:
