@@ -301,3 +301,15 @@ def test_a_club_after_a_name_stays_a_club_when_the_text_names_it_as_one():
     assert not any("Arsenal" in name for name in _people_of_text("news031.txt"))
     # A surname that is also a club's name stays the surname: "Michael Carrick", not Carrick Rangers.
     assert "Michael Carrick" in _people_of_text("news006.txt")
+
+
+def test_a_common_word_before_a_name_is_not_part_of_it():
+    # Real texts. A function word opening the sentence: "Considering Caicedo is also attracting interest"
+    # (news031), "Unless De Bruyne signs a new deal" (news037), "Whether Emmanuel Fejokwu..." (news021).
+    assert "Moises Caicedo" in _people_of_text("news031.txt")
+    assert not any(name.startswith(("Considering", "Unless", "Whether")) for name in _people_of_text("news037.txt"))
+    assert "Whether" not in _people_of_text("news021.txt")
+    # A word the text also writes in lower case and never capitalises mid-sentence: "Referee Graham Poll"
+    # (bbc-sport-248) is Graham Poll.
+    people = _people_of_text("bbc-sport-248.txt")
+    assert "Graham Poll" in people and "Referee Graham Poll" not in people

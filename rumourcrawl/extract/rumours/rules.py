@@ -140,6 +140,7 @@ HYPHEN_SYLLABLE = (
     rf"back|run|long|wide|free|half|new|man|men|day|days)\b)[{LOWER}]{{2,5}}\b)?"
 )
 NAME_PARTICLES = r"(?:van|von|der|den|de|da|di|del|della|dos|das|du|la|le|ten|ter|bin|el|al|mac)"
+NAME_PARTICLE_WORDS = frozenset(NAME_PARTICLES[3:-1].split("|"))
 NAME_RE = re.compile(rf"{NAME_TOKEN}(?:\s+(?:{NAME_PARTICLES}\s+)*{NAME_TOKEN}{HYPHEN_SYLLABLE}){{0,3}}")
 # Capitalised words that are never (part of) a person's name in this register.
 NOT_NAME_WORDS = set(
@@ -172,6 +173,10 @@ NOT_NAME_WORDS = set(
     mr. st st. fc. twitter x instagram here go update confirmed medical agreed bid talks loan fee sign signs
     signed interest interested linked done deal understand understood told says said claims claim
     someone somebody anyone anybody everyone everybody nobody nothing something everything
+    unless until whether though because considering regarding concerning following including amid amidst among
+    amongst without within during against whilst instead perhaps indeed otherwise elsewhere furthermore moreover
+    nevertheless nonetheless besides hence thus therefore luckily sadly interestingly surprisingly reportedly
+    apparently currently recently previously ultimately initially
     """.split()
 )
 PLAYER_ROLE_WORDS = "|".join(LEXICONS["role_words"]["player"])
@@ -368,6 +373,8 @@ CLAUSE_BOUNDARY_RE = re.compile(
     r",\s+(?=(?:has|have|had|is|was|are|were|will|would|could|can|may|might|remains?)\b)|"
     r",\s+(?=(?:raising|sparking|fuelling|fueling|prompting|casting)\b)"
 )
+MID_SENTENCE_CAPITAL_RE = re.compile(r"(?<=[a-z,;] )([A-ZÀ-Þ][a-zß-ÿ'’-]+)")
+LOWER_WORD_RE = re.compile(r"(?<![\w'’])[a-z][a-z'’-]+")  # words written in lower case
 NEXT_CAPITAL_RE = re.compile(r" ([A-ZÀ-Þ][a-zß-ÿ'’-]+)\b")
 PREVIOUS_CAPITAL_RE = re.compile(r"\b([A-ZÀ-Þ][a-zß-ÿ'’-]+) $")
 MANAGER_IN_CHARGE_RE = re.compile(
@@ -678,7 +685,7 @@ def _name_candidates(text: str, clubs: list[ClubMention]) -> list[tuple[int, int
         # Split on inner common words ("Wenger The Gunners") by keeping the longest clean run.
         runs, current = [], []
         for token in kept:
-            if token.casefold() in NOT_NAME_WORDS and token.casefold() not in NAME_PARTICLES:
+            if token.casefold() in NOT_NAME_WORDS and token.casefold() not in NAME_PARTICLE_WORDS:
                 if current:
                     runs.append(current)
                 current = []
@@ -767,15 +774,37 @@ class ArticleAnalyser:
         self.claims: list[Claim] = []
         self.short_article = len(text) < 500  # a journalist's post: every sentence is about the one move
         self._name_runs: dict[tuple, list[tuple[int, int, str]]] = {}
+        self._lower_words: set[str] | None = None
+        self._proper_nouns: set[str] | None = None
 
     def name_candidates(self, text: str, clubs: list[ClubMention]) -> list[tuple[int, int, str]]:
         """`_name_candidates`, computed once per sentence and set of clubs (discovery and the candidate step's
-        weak people both ask). The list is shared: callers must not change it."""
+        weak people both ask), less a first word that is no name (`_common_first_word`). The list is shared:
+        callers must not change it."""
         key = (text, tuple((club.start, club.end) for club in clubs))
         found = self._name_runs.get(key)
         if found is None:
-            found = self._name_runs[key] = _name_candidates(text, clubs)
+            found = []
+            for start, end, name in _name_candidates(text, clubs):
+                first, _, rest = name.partition(" ")
+                if rest and self._common_first_word(first, text):
+                    start = text.index(rest, start)
+                    name = rest
+                found.append((start, end, name))
+            self._name_runs[key] = found
         return found
+
+    def _common_first_word(self, word: str, sentence: str) -> bool:
+        """A name's first word that the text also writes in lower case and never capitalises mid-sentence
+        outside a Title Case headline: "Considering Caicedo", "Unless De Bruyne", "Agree Philogene" (not "Will"
+        of "striker Will Dickson", capitalised mid-sentence)."""
+        if word.casefold() in NAME_PARTICLE_WORDS:
+            return False
+        if self._lower_words is None:
+            plain = [s.text for s in self.sentences if not _is_title_case(s.text)]
+            self._lower_words = set(LOWER_WORD_RE.findall("\n".join(s.text for s in self.sentences)))
+            self._proper_nouns = self._mid_sentence_capitals(plain)
+        return word.casefold() in self._lower_words and word not in self._proper_nouns
 
     # -- pass 1: clubs and people -----------------------------------------------------------
     def discover(self) -> None:
@@ -1009,12 +1038,12 @@ class ArticleAnalyser:
     def _mention_count(self, person: Person) -> int:
         return sum(1 for info in self.infos for m in info.mentions if m.person is person)
 
-    def _mid_sentence_capitals(self) -> set[str]:
-        words: dict[str, int] = {}
-        for sentence in self.sentences:
-            for match in re.finditer(r"(?<=[a-z,;] )([A-ZÀ-Þ][a-zß-ÿ'’-]+)", sentence.text):
-                words[match.group(1)] = words.get(match.group(1), 0) + 1
-        return {w for w, n in words.items() if n >= 1}
+    def _mid_sentence_capitals(self, texts: list[str] | None = None) -> set[str]:
+        """Words the text capitalises after a lower-case word or a comma: proper nouns."""
+        words: set[str] = set()
+        for text in (s.text for s in self.sentences) if texts is None else texts:
+            words.update(MID_SENTENCE_CAPITAL_RE.findall(text))
+        return words
 
     @staticmethod
     def _looks_like_place(name: str) -> bool:
