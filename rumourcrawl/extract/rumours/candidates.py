@@ -199,6 +199,8 @@ def _add_weak_people(analyser: ArticleAnalyser) -> None:
             words = name.split()
             if len(words) > 3 or all(w.casefold() in NOT_NAME_WORDS for w in words):
                 continue
+            if len(words) == 1 and analyser.is_common_word(name):
+                continue  # "Agreement", "Speaking": written in lower case elsewhere, never mid-sentence capital
             person = registry.lookup(name)
             if person is None:
                 key = name_key(name)

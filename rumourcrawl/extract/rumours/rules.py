@@ -779,7 +779,7 @@ class ArticleAnalyser:
 
     def name_candidates(self, text: str, clubs: list[ClubMention]) -> list[tuple[int, int, str]]:
         """`_name_candidates`, computed once per sentence and set of clubs (discovery and the candidate step's
-        weak people both ask), less a first word that is no name (`_common_first_word`). The list is shared:
+        weak people both ask), less a first word that is no name (`is_common_word`). The list is shared:
         callers must not change it."""
         key = (text, tuple((club.start, club.end) for club in clubs))
         found = self._name_runs.get(key)
@@ -787,14 +787,14 @@ class ArticleAnalyser:
             found = []
             for start, end, name in _name_candidates(text, clubs):
                 first, _, rest = name.partition(" ")
-                if rest and self._common_first_word(first, text):
+                if rest and self.is_common_word(first):
                     start = text.index(rest, start)
                     name = rest
                 found.append((start, end, name))
             self._name_runs[key] = found
         return found
 
-    def _common_first_word(self, word: str, sentence: str) -> bool:
+    def is_common_word(self, word: str) -> bool:
         """A name's first word that the text also writes in lower case and never capitalises mid-sentence
         outside a Title Case headline: "Considering Caicedo", "Unless De Bruyne", "Agree Philogene" (not "Will"
         of "striker Will Dickson", capitalised mid-sentence)."""
