@@ -85,6 +85,7 @@ class RumourModel:
             for n, row in zip(names, long_rows, strict=True)
         ]
         self.weights = np.vstack(long_rows + short_rows) if names else np.zeros((0, len(self.intercepts)))
+        self.class_weights = np.ascontiguousarray(self.weights[:, 1:])  # the stage and kind columns
         # The keep column again as two plain dicts: the keep pass over every candidate is pure Python,
         # cheaper than numpy for the dozen candidates of a typical text.
         keep_column = self.weights[:, 0].tolist() if names else []
@@ -142,28 +143,24 @@ class RumourModel:
         return np.interp(keep, *self.calibration)
 
     def _class_logits(self, features: list[dict[str, float]]) -> np.ndarray:
-        """Stage and kind logits of a few candidates, one row each (the weight table without its keep column):
-        every weighted feature gathered in one list, summed per candidate in one numpy pass."""
+        """Stage and kind logits of a few candidates, one row each: per candidate, its weighted features'
+        rows of the class table summed by one dot product."""
         get = self.index.get
         n_names = len(self.index)
-        columns: list[int] = []
-        values: list[float] = []
-        starts: list[int] = []
-        for named in features:
-            starts.append(len(columns))
+        totals = np.empty((len(features), self.class_weights.shape[1]))
+        for i, named in enumerate(features):
             offset = n_names if _is_short(named) else 0  # the short-text table (see __init__)
+            columns: list[int] = []
+            values: list[float] = []
             for block in (named, *getattr(named, "shared", ())):
                 for name, value in block.items():
                     column = get(name)
                     if column is not None:
                         columns.append(column + offset)
                         values.append(value)
-        totals = np.tile(self.intercepts[1:], (len(features), 1))
-        if columns:
-            weighted = self.weights[columns, 1:] * np.asarray(values)[:, None]
-            ends = starts[1:] + [len(columns)]
-            filled = [i for i in range(len(features)) if starts[i] < ends[i]]
-            totals[filled] += np.add.reduceat(weighted, [starts[i] for i in filled], axis=0)
+            totals[i] = self.intercepts[1:]
+            if columns:
+                totals[i] += np.dot(values, self.class_weights[columns])
         return totals
 
 

@@ -986,12 +986,16 @@ class ArticleAnalyser:
         """One-word club names that are here a person's first name or surname: "striker Milan Petric",
         "youngster Kieran Moss" (unless `club_not_surname(text, club, match of the word before)` says not)."""
         kept = []
-        # In a Title Case headline every word is capitalised: "Chukwuemeka Joins Dortmund" is no name.
-        title_case = _is_title_case(text)
+        title_case = None
         for club in clubs:
             if " " not in club.surface and club.alias_type != "venue":
                 after = NEXT_CAPITAL_RE.match(text, club.end)
-                before = None if title_case else PREVIOUS_CAPITAL_RE.search(text, max(0, club.start - 30), club.start)
+                before = PREVIOUS_CAPITAL_RE.search(text, max(0, club.start - 30), club.start)
+                if before is not None:
+                    if title_case is None:
+                        title_case = _is_title_case(text)
+                    if title_case:
+                        before = None  # in a Title Case headline every word is capitalised: "Joins Dortmund"
                 if (
                     after
                     and after.group(1).casefold() not in NOT_NAME_WORDS
