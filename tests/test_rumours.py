@@ -313,3 +313,12 @@ def test_a_common_word_before_a_name_is_not_part_of_it():
     # (bbc-sport-248) is Graham Poll.
     people = _people_of_text("bbc-sport-248.txt")
     assert "Graham Poll" in people and "Referee Graham Poll" not in people
+
+
+def test_an_organisation_is_no_person():
+    # Real texts: "Marinakis Group have agreed deal for ... Dijar Ferati" (mp115), "Eagle Football Holdings"
+    # (news033), "Clearlake Capital" (news057); "Rob Holding" (news050) stays a player.
+    assert "Marinakis" not in _people_of_text("mp115.txt")
+    assert not {"Eagle", "Holdings"} & _people_of_text("news033.txt")
+    assert "Clearlake Capital" not in _people_of_text("news057.txt")
+    assert "Rob Holding" in _people_of_text("news050.txt")

@@ -641,6 +641,13 @@ class Claim:
     sentence: int = -1  # index of the sentence the frame came from
 
 
+# A capitalised word before one of these names an organisation: "Marinakis Group", "Glazer Family Partnership".
+ORGANISATION_WORDS = frozenset(
+    "group holdings capital partners partnership consortium investments investment ventures foundation "
+    "family limited ltd plc inc".split()
+)
+
+
 def _strip_non_name_tokens(tokens: list[str]) -> list[str]:
     while tokens and (tokens[0].casefold().strip(".") in NOT_NAME_WORDS or tokens[0].endswith(".")):
         tokens = tokens[1:]
@@ -679,6 +686,9 @@ def _name_candidates(text: str, clubs: list[ClubMention]) -> list[tuple[int, int
     for match in NAME_RE.finditer(masked_text):
         raw = match.group(0)
         tokens = raw.split()
+        organisation = max((i for i, t in enumerate(tokens) if i and t.casefold() in ORGANISATION_WORDS), default=0)
+        if organisation:
+            tokens = tokens[organisation + 1 :]  # "Marinakis Group", "Eagle Football Holdings": no person
         kept = _strip_non_name_tokens(tokens)
         if not kept:
             continue
