@@ -322,3 +322,15 @@ def test_an_organisation_is_no_person():
     assert not {"Eagle", "Holdings"} & _people_of_text("news033.txt")
     assert "Clearlake Capital" not in _people_of_text("news057.txt")
     assert "Rob Holding" in _people_of_text("news050.txt")
+
+
+def _roles_of_text(name: str) -> dict[str, str]:
+    text, title, *_ = read_article(Path(__file__).parent / "eval" / "train" / name)
+    return {p.name: p.role for p in read_text(text, title=title).analyser.registry.people}
+
+
+def test_a_managers_side_and_press_conference_make_him_a_manager():
+    # Real articles with no role noun before the name: "Howe's side", "Slot's men", "in his press conference".
+    assert _roles_of_text("news037.txt")["Eddie Howe"] == "manager"
+    assert _roles_of_text("news043.txt")["Arne Slot"] == "manager"
+    assert _roles_of_text("news020.txt")["Mikel Arteta"] == "manager"

@@ -498,6 +498,12 @@ AS_MANAGER_AFTER_RE = re.compile(
     r"(?:new\s+|next\s+|permanent\s+|interim\s+|caretaker\s+)?(?:[A-Z][\w'’.-]+\s+){0,3}"
     r"(?:new\s+|permanent\s+|interim\s+|caretaker\s+)?(?:head coach|manager|boss|coach)\b"
 )
+# What only a manager is said to have: "Carrick's side", "Slot's men", "Arteta refused to discuss targets in
+# his press conference" (a player's is his unveiling or farewell).
+MANAGER_AFTER_NAME_RE = re.compile(
+    r"['’]s (?:side|men|charges|squad)\b|[^.;:!?\"“”]{0,80}\b(?:in|at|during) his (?:weekly |pre-match |post-match )?"
+    r"press conference\b"
+)
 APPOINTED_BEFORE_RE = re.compile(
     r"\b(?:appointed|named|installed|unveiled|confirmed)(?:\s+as)?\s+(?:the\s+)?(?:new\s+)?$"
 )
@@ -1147,7 +1153,7 @@ class ArticleAnalyser:
                     break
             del prefix
         as_role = AS_MANAGER_AFTER_RE.search(text[end : end + 80])
-        if as_role:
+        if as_role or MANAGER_AFTER_NAME_RE.match(text, end):
             person.role_votes["manager"] = person.role_votes.get("manager", 0) + 1
         return role_kind
 
