@@ -334,3 +334,10 @@ def test_a_managers_side_and_press_conference_make_him_a_manager():
     assert _roles_of_text("news037.txt")["Eddie Howe"] == "manager"
     assert _roles_of_text("news043.txt")["Arne Slot"] == "manager"
     assert _roles_of_text("news020.txt")["Mikel Arteta"] == "manager"
+
+
+def test_the_man_a_club_sacked_is_a_manager():
+    # The seed article: "the latest club to be linked after they sacked Xabi Alonso".
+    text, title, *_ = read_article(SEED)
+    people = {p.name: p.role for p in read_text(text, title=title).analyser.registry.people}
+    assert people["Xabi Alonso"] == "manager"

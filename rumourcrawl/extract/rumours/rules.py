@@ -504,6 +504,7 @@ MANAGER_AFTER_NAME_RE = re.compile(
     r"['’]s (?:side|men|charges|squad)\b|[^.;:!?\"“”]{0,80}\b(?:in|at|during) his (?:weekly |pre-match |post-match )?"
     r"press conference\b"
 )
+SACKED_BEFORE_RE = re.compile(r"\b(?:sack|sacked|sacking|axed|fired)\s+$")  # "after they sacked Xabi Alonso"
 APPOINTED_BEFORE_RE = re.compile(
     r"\b(?:appointed|named|installed|unveiled|confirmed)(?:\s+as)?\s+(?:the\s+)?(?:new\s+)?$"
 )
@@ -1152,8 +1153,11 @@ class ArticleAnalyser:
                         person.club = club.canonical
                     break
             del prefix
-        as_role = AS_MANAGER_AFTER_RE.search(text[end : end + 80])
-        if as_role or MANAGER_AFTER_NAME_RE.match(text, end):
+        if (
+            AS_MANAGER_AFTER_RE.search(text[end : end + 80])
+            or MANAGER_AFTER_NAME_RE.match(text, end)
+            or SACKED_BEFORE_RE.search(text, max(0, start - 12), start)
+        ):
             person.role_votes["manager"] = person.role_votes.get("manager", 0) + 1
         return role_kind
 
