@@ -341,3 +341,8 @@ def test_the_man_a_club_sacked_is_a_manager():
     text, title, *_ = read_article(SEED)
     people = {p.name: p.role for p in read_text(text, title=title).analyser.registry.people}
     assert people["Xabi Alonso"] == "manager"
+
+
+def test_a_common_word_after_a_name_particle_is_the_surname():
+    # A real post (mp060): "Sunderland agree deal to sign Enzo Le Fee from AS Roma" gave "Enzo Le".
+    assert "Enzo Le Fee" in _people_of_text("mp060.txt")

@@ -659,6 +659,8 @@ def _strip_non_name_tokens(tokens: list[str]) -> list[str]:
     while tokens and (tokens[0].casefold().strip(".") in NOT_NAME_WORDS or tokens[0].endswith(".")):
         tokens = tokens[1:]
     while tokens and tokens[-1].casefold().strip(".") in NOT_NAME_WORDS:
+        if len(tokens) > 2 and tokens[-2].casefold() in NAME_PARTICLE_WORDS:
+            break  # "Enzo Le Fee": after a particle the word is a surname
         tokens = tokens[:-1]
     return tokens
 
@@ -702,7 +704,9 @@ def _name_candidates(text: str, clubs: list[ClubMention]) -> list[tuple[int, int
         # Split on inner common words ("Wenger The Gunners") by keeping the longest clean run.
         runs, current = [], []
         for token in kept:
-            if token.casefold() in NOT_NAME_WORDS and token.casefold() not in NAME_PARTICLE_WORDS:
+            word = token.casefold()
+            after_particle = len(current) > 1 and current[-1].casefold() in NAME_PARTICLE_WORDS  # "Enzo Le Fee"
+            if word in NOT_NAME_WORDS and word not in NAME_PARTICLE_WORDS and not after_particle:
                 if current:
                     runs.append(current)
                 current = []
