@@ -181,7 +181,9 @@ def fit_weights(
     keep_model = LogisticRegression(C=c_keep, max_iter=4000, random_state=0)
     keep_model.fit(vectorizer.transform(keep_x), keep_y)
     stage_classes, stage_coef, stage_intercept = _fit_classes(vectorizer.transform(pos_x), pos_stage, c_stage)
-    kind_classes, kind_coef, kind_intercept = _fit_classes(vectorizer.transform(pos_x), pos_kind, c_kind)
+    # Kinds weighted by class: most claims are transfers, and unweighted the rarer loans and stays lost out
+    # (kind right on 0.878 -> 0.891 of matched rows, cross-validated on the unlocked texts).
+    kind_classes, kind_coef, kind_intercept = _fit_classes(vectorizer.transform(pos_x), pos_kind, c_kind, balanced=True)
 
     def rounded(values) -> list:
         return [round(float(v), 6) for v in values]
@@ -208,7 +210,7 @@ def fit_weights(
     }
 
 
-def _fit_classes(x, y: list[str], c: float):
+def _fit_classes(x, y: list[str], c: float, balanced: bool = False):
     """(classes, one weight row per class, intercepts) of a multinomial logistic regression, also when the
     labels hold only one or two classes (scikit-learn then gives one row, or refuses)."""
     import numpy as np
@@ -217,7 +219,8 @@ def _fit_classes(x, y: list[str], c: float):
     classes = sorted(set(y))
     if len(classes) < 2:
         return classes or ["speculation"], np.zeros((1, x.shape[1])), np.zeros(1)
-    model = LogisticRegression(C=c, max_iter=4000, random_state=0).fit(x, y)
+    weights = "balanced" if balanced else None
+    model = LogisticRegression(C=c, max_iter=4000, random_state=0, class_weight=weights).fit(x, y)
     coef, intercept = model.coef_, model.intercept_
     if len(classes) == 2:  # one row w for the second class: softmax([0, w·x]) is the same sigmoid
         coef = np.vstack([np.zeros_like(coef[0]), coef[0]])
