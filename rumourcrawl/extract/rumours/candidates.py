@@ -60,7 +60,6 @@ class Reading:
     sentence_words: dict[int, dict[str, float]] = field(default_factory=dict)  # features._sentence_words
     homes: dict[int, set[str]] | None = None  # features._home_clubs
     rule_links: tuple | None = None  # features._rule_links
-    lower_words: set[str] | None = None  # features.person_facts
     _person_ranks: dict[int, int] | None = None
     _club_ranks: dict[str, int] | None = None
     _mention_counts: dict[int, int] | None = None

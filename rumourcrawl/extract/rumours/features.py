@@ -52,7 +52,6 @@ NOT_HOME_WORDS = frozenset(
     "in on at linked chase chasing chased join joined joins move sell sold bid offer after than like".split()
 )
 ANAPHOR_START_RE = re.compile(r"^\W*(?:the|he|his|they|their|this|that|both)\b", re.I)
-LOWER_WORD_RE = re.compile(r"(?<![\w'’])[a-z][a-z'’-]+")
 
 
 class SentenceFacts:
@@ -367,10 +366,7 @@ def person_facts(reading: Reading, person) -> dict[str, float]:
             f["person_official_noun"] = 1.0
         if sentence.in_quote(mention.start):
             f["person_quoted_mention"] = 1.0
-    lower_words = reading.lower_words
-    if lower_words is None:
-        text = "\n".join(info.sentence.text for info in reading.analyser.infos)
-        lower_words = reading.lower_words = set(LOWER_WORD_RE.findall(text))
+    lower_words = reading.analyser.lower_words()
     for word in person.name.split():
         if word.casefold() in lower_words:
             f["name_word_in_lower_case"] = 1.0  # "Monitoring Contract Situation": words of a headline, not a name

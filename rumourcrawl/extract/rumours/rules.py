@@ -815,17 +815,23 @@ class ArticleAnalyser:
             self._name_runs[key] = found
         return found
 
-    def is_common_word(self, word: str) -> bool:
-        """A name's first word that the text also writes in lower case and never capitalises mid-sentence
-        outside a Title Case headline: "Considering Caicedo", "Unless De Bruyne", "Agree Philogene" (not "Will"
-        of "striker Will Dickson", capitalised mid-sentence)."""
-        if word.casefold() in NAME_PARTICLE_WORDS:
-            return False
+    def lower_words(self) -> set[str]:
+        """The words the text writes in lower case somewhere (found once per text)."""
         if self._lower_words is None:
-            plain = [s.text for s in self.sentences if not _is_title_case(s.text)]
             self._lower_words = set(LOWER_WORD_RE.findall("\n".join(s.text for s in self.sentences)))
-            self._proper_nouns = self._mid_sentence_capitals(plain)
-        return word.casefold() in self._lower_words and word not in self._proper_nouns
+        return self._lower_words
+
+    def is_common_word(self, word: str) -> bool:
+        """A word that the text also writes in lower case and never capitalises mid-sentence outside a Title
+        Case headline: "Considering Caicedo", "Referee Graham Poll" (not "Will" of "striker Will Dickson",
+        capitalised mid-sentence)."""
+        if word.casefold() in NAME_PARTICLE_WORDS or word.casefold() not in self.lower_words():
+            return False
+        if self._proper_nouns is None:
+            self._proper_nouns = self._mid_sentence_capitals(
+                [s.text for s in self.sentences if not _is_title_case(s.text)]
+            )
+        return word not in self._proper_nouns
 
     # -- pass 1: clubs and people -----------------------------------------------------------
     def discover(self) -> None:
