@@ -120,6 +120,7 @@ class RumourModel:
                 if weight is not None:
                     z += weight * value
             for block in getattr(named, "shared", ()):
+                # the person's features (short copies folded in) or the sentence's words (the same in both tables)
                 key = (id(block), short)
                 weight = block_keep.get(key)
                 if weight is None:

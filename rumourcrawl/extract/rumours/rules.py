@@ -841,18 +841,18 @@ class ArticleAnalyser:
         pending: list[tuple[SentenceInfo, list[tuple[int, int, str]]]] = []
         recent_clubs: list[str] = []
         subject_clubs: list[str] = []
-        found = [self.gazetteer.find_clubs(sentence.text) for sentence in self.sentences]
+        gazetteer_clubs = [self.gazetteer.find_clubs(sentence.text) for sentence in self.sentences]
         # Clubs the text names as clubs somewhere, for _club_not_surname.
         settled = {
             club.canonical
-            for sentence, clubs in zip(self.sentences, found, strict=True)
+            for sentence, clubs in zip(self.sentences, gazetteer_clubs, strict=True)
             for club in self._drop_name_parts(sentence.text, clubs)
         }
 
         def club_not_surname(text: str, club: ClubMention, before: re.Match) -> bool:
             return self._club_not_surname(text, club, before, settled, proper_nouns)
 
-        for sentence, sentence_clubs in zip(self.sentences, found, strict=True):
+        for sentence, sentence_clubs in zip(self.sentences, gazetteer_clubs, strict=True):
             clubs = self._drop_name_parts(sentence.text, sentence_clubs, club_not_surname)
             clubs = self._drop_outlet_names(sentence.text, clubs)
             clubs = self._context_clubs(sentence.text, clubs)
