@@ -272,7 +272,7 @@ print([r.from_club for r in extract_rumours(text, title=title, published=publish
 
 
 def test_the_selling_club_does_not_depend_on_the_hash_seed():
-    # A real BBC article naming Man City (the seller) and Dortmund (his club of 2016) once each: the tie
+    # A real news article naming Man City (the seller) and Dortmund (his club of 2016) once each: the tie
     # was broken by set order, so the row's selling club changed from one process to the next.
     path = str(Path(__file__).parent / "eval" / "train" / "news041.txt")
     seen = set()
