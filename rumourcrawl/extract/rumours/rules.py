@@ -842,18 +842,20 @@ class ArticleAnalyser:
         recent_clubs: list[str] = []
         subject_clubs: list[str] = []
         gazetteer_clubs = [self.gazetteer.find_clubs(sentence.text) for sentence in self.sentences]
-        # Clubs the text names as clubs somewhere, for _club_not_surname.
-        settled = {
-            club.canonical
+        plain_kept = [
+            self._drop_name_parts(sentence.text, clubs)
             for sentence, clubs in zip(self.sentences, gazetteer_clubs, strict=True)
-            for club in self._drop_name_parts(sentence.text, clubs)
-        }
+        ]
+        # Clubs the text names as clubs somewhere, for _club_not_surname.
+        settled = {club.canonical for clubs in plain_kept for club in clubs}
 
         def club_not_surname(text: str, club: ClubMention, before: re.Match) -> bool:
             return self._club_not_surname(text, club, before, settled, proper_nouns)
 
-        for sentence, sentence_clubs in zip(self.sentences, gazetteer_clubs, strict=True):
-            clubs = self._drop_name_parts(sentence.text, sentence_clubs, club_not_surname)
+        for sentence, found, clubs in zip(self.sentences, gazetteer_clubs, plain_kept, strict=True):
+            # club_not_surname can only keep a club the plain pass dropped: read again only where it dropped one.
+            if len(clubs) < len(found):
+                clubs = self._drop_name_parts(sentence.text, found, club_not_surname)
             clubs = self._drop_outlet_names(sentence.text, clubs)
             clubs = self._context_clubs(sentence.text, clubs)
             clubs = self._club_anaphors(sentence.text, clubs, recent_clubs, subject_clubs)
