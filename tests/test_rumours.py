@@ -18,6 +18,7 @@ from rumourcrawl.extract.rumours.labelled import load_labelled, read_article
 from rumourcrawl.extract.rumours.model import default_model
 
 DEV_DIR = Path(__file__).parent / "eval" / "dev"
+TRAIN_DIR = Path(__file__).parent / "eval" / "train"
 SEED = DEV_DIR / "football365-klopp-real-madrid.html"
 
 
@@ -166,8 +167,7 @@ def test_folded_scoring_equals_the_trained_model_on_expanded_features():
     trained = {name: i for i, name in enumerate(data["features"])}
     keep = np.asarray(data["keep"]["coef"])
     stage = np.asarray(data["stage"]["coef"])
-    train_dir = Path(__file__).parent / "eval" / "train"
-    texts = [read_article(train_dir / name) for name in ("news001.txt", "mp003.txt")]
+    texts = [read_article(TRAIN_DIR / name) for name in ("news001.txt", "mp003.txt")]
     checked = 0
     for text, title, *_ in texts:
         reading = read_text(text, title=title)
@@ -187,9 +187,14 @@ def test_folded_scoring_equals_the_trained_model_on_expanded_features():
     assert checked > 20
 
 
+def _reading_of(text_file: str | Path):
+    """The candidate step's reading of a labelled text: a file name in tests/eval/train, or a path."""
+    text, title, *_ = read_article(text_file if isinstance(text_file, Path) else TRAIN_DIR / text_file)
+    return read_text(text, title=title)
+
+
 def _clubs_of_sentence(name: str, words: str) -> list[str]:
-    text, title, *_ = read_article(Path(__file__).parent / "eval" / "train" / name)
-    reading = read_text(text, title=title)
+    reading = _reading_of(name)
     info = next(i for i in reading.analyser.infos if words in i.sentence.text)
     return [c.canonical for c in info.clubs]
 
@@ -220,7 +225,7 @@ def test_a_coach_named_as_new_head_coach_is_a_manager_and_his_move_an_appointmen
         ("mp041.txt", "Chivu", "Inter Milan"),
         ("mp166.txt", "Inzaghi", "Al-Hilal"),
     ):
-        text, title, *_ = read_article(Path(__file__).parent / "eval" / "train" / name)
+        text, title, *_ = read_article(TRAIN_DIR / name)
         reading = read_text(text, title=title)
         person = next(p for p in reading.analyser.registry.people if p.name.endswith(subject))
         assert person.role == "manager"
@@ -255,7 +260,7 @@ def test_names_with_letters_beyond_latin_1_stay_whole():
     assert [name for _, _, name in _name_candidates(text, [])][:2] == ["Son Heung-min", "Hwang Hee-chan"]
     assert not any("-" in name for _, _, name in _name_candidates("Chelsea-owned, London-based, Derby-born.", []))
     # A real post: the row names the whole person.
-    text, title, *_ = read_article(Path(__file__).parent / "eval" / "train" / "mp161.txt")
+    text, title, *_ = read_article(TRAIN_DIR / "mp161.txt")
     rows = extract_rumours(text, title=title)
     assert any(r.subject == "Ivan Jurić" and r.to_club == "Southampton" for r in rows)
     assert not any(r.subject == "Ivan Juri" for r in rows)
@@ -274,7 +279,7 @@ print([r.from_club for r in extract_rumours(text, title=title, published=publish
 def test_the_selling_club_does_not_depend_on_the_hash_seed():
     # A real news article naming Man City (the seller) and Dortmund (his club of 2016) once each: the tie
     # was broken by set order, so the row's selling club changed from one process to the next.
-    path = str(Path(__file__).parent / "eval" / "train" / "news041.txt")
+    path = str(TRAIN_DIR / "news041.txt")
     seen = set()
     for seed in ("1", "2", "3", "4"):
         env = {**os.environ, "PYTHONHASHSEED": seed}
@@ -287,8 +292,7 @@ def test_the_selling_club_does_not_depend_on_the_hash_seed():
 
 
 def _people_of_text(name: str) -> set[str]:
-    text, title, *_ = read_article(Path(__file__).parent / "eval" / "train" / name)
-    reading = read_text(text, title=title)
+    reading = _reading_of(name)
     return {m.person.name for info in reading.analyser.infos for m in info.mentions}
 
 
@@ -324,9 +328,8 @@ def test_an_organisation_is_no_person():
     assert "Rob Holding" in _people_of_text("news050.txt")
 
 
-def _roles_of_text(name: str) -> dict[str, str]:
-    text, title, *_ = read_article(Path(__file__).parent / "eval" / "train" / name)
-    return {p.name: p.role for p in read_text(text, title=title).analyser.registry.people}
+def _roles_of_text(text_file: str | Path) -> dict[str, str]:
+    return {p.name: p.role for p in _reading_of(text_file).analyser.registry.people}
 
 
 def test_a_managers_side_and_press_conference_make_him_a_manager():
@@ -338,9 +341,7 @@ def test_a_managers_side_and_press_conference_make_him_a_manager():
 
 def test_the_man_a_club_sacked_is_a_manager():
     # The seed article: "the latest club to be linked after they sacked Xabi Alonso".
-    text, title, *_ = read_article(SEED)
-    people = {p.name: p.role for p in read_text(text, title=title).analyser.registry.people}
-    assert people["Xabi Alonso"] == "manager"
+    assert _roles_of_text(SEED)["Xabi Alonso"] == "manager"
 
 
 def test_a_common_word_after_a_name_particle_is_the_surname():
