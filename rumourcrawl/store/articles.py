@@ -292,10 +292,7 @@ def stored_pages(db: sqlite_utils.Database) -> Iterable[dict]:
     One page in memory at a time: the URLs are listed first (the caller may rewrite rows as it goes, which
     a live cursor would not survive), then each page is read when its turn comes. A page whose row is gone
     or lost its HTML by then is passed over."""
-    urls = [
-        url
-        for (url,) in db.execute("SELECT url FROM articles WHERE html IS NOT NULL ORDER BY first_fetched, url")
-    ]
+    urls = [url for (url,) in db.execute("SELECT url FROM articles WHERE html IS NOT NULL ORDER BY first_fetched, url")]
     for url in urls:
         row = db.execute(
             "SELECT fetched_url, site, html FROM articles WHERE url = ? AND html IS NOT NULL", [url]

@@ -99,7 +99,7 @@ def literal_prefixes(alternatives: list[str]) -> tuple[str, ...] | None:
         end = 0
         while end < len(body) and body[end] not in "\\()[]{}?*+|.^$":
             end += 1
-        prefix = body[:end - 1] if end < len(body) and body[end] in "?*{" else body[:end]
+        prefix = body[: end - 1] if end < len(body) and body[end] in "?*{" else body[:end]
         if len(prefix) < 2:
             return None
         prefixes.append(prefix.casefold())
