@@ -347,3 +347,24 @@ def test_the_man_a_club_sacked_is_a_manager():
 def test_a_common_word_after_a_name_particle_is_the_surname():
     # A real post (mp060): "Sunderland agree deal to sign Enzo Le Fee from AS Roma" gave "Enzo Le".
     assert "Enzo Le Fee" in _people_of_text("mp060.txt")
+
+
+def _rule_moves(text_file: str) -> set[tuple[str, str | None, str | None]]:
+    reading = _reading_of(text_file)
+    return {(c.person.name, claim.to_club, claim.from_club) for c in reading.candidates for claim in c.rule_claims}
+
+
+def test_two_clubs_agreeing_a_deal_name_the_buyer_first():
+    # Real texts: "Norwich and Slavia Prague have reached verbal agreement for Matej Jurasek" (mp186) and
+    # "Chelsea and Benfica have agreed a £107million deal for midfielder Enzo Fernandez" (news090).
+    moves = _rule_moves("mp186.txt")
+    assert ("Matej Jurasek", "Norwich City", "Slavia Prague") in moves
+    assert not any(to == "Slavia Prague" for _, to, _ in moves)
+    assert ("Enzo Fernandez", "Chelsea", "Benfica") in _rule_moves("news090.txt")
+
+
+def test_the_club_an_approach_is_made_to_is_the_seller():
+    # A real post (mp028): "Liverpool have made formal approach to Bayer Leverkusen for Florian Wirtz!"
+    moves = _rule_moves("mp028.txt")
+    assert ("Florian Wirtz", "Liverpool", "Bayer Leverkusen") in moves
+    assert not any(to == "Bayer Leverkusen" for _, to, _ in moves)

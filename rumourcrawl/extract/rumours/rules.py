@@ -274,7 +274,9 @@ COUNTERPARTY_BEFORE_RE = re.compile(
     r"\b(?:(?:spoken|spoke|speaking|talking|talked) to\s+(?:the\s+)?$)|"
     r"\b(?:agreement|deal|talks|agreed|negotiations|dialogue|discussions|terms|fee|package|contacts?)"
     r"(?: (?:has been |have been |was |were |is )?(?:reached|struck|agreed|done|opened|held|continuing|ongoing))?"
-    r"(?: (?:in principle|verbally))? with\s+(?:the\s+)?$"
+    r"(?: (?:in principle|verbally))? with\s+(?:the\s+)?$|"
+    # "Liverpool have made formal approach to Bayer Leverkusen for Florian Wirtz": the club asked is the seller.
+    r"\b(?:approach|request|bid|offer|proposal|enquiry|inquiry)(?: [\w£€$.,-]+){0,3}? to\s+(?:the\s+)?$"
 )
 TABLE_CONTEXT_BEFORE_RE = re.compile(
     r"\b(?:adrift of|behind|ahead of|clear of|above|below|level with|points (?:off|from|on))\s+(?:the\s+)?"
@@ -520,6 +522,15 @@ STATEMENT_VIA_BEFORE_RE = re.compile(r"\b(?:through|via|on behalf of|statement f
 NOBODY_FROM_BEFORE_RE = re.compile(r"\b(?:nobody|no-one|no one|anyone|anybody|nothing) from\s+(?:the\s+)?$")
 BETWEEN_BEFORE_RE = re.compile(r"\bbetween\s+(?:the\s+)?$")
 BETWEEN_AND_BEFORE_RE = re.compile(r"\bbetween\s+(?:the\s+)?[\w&' -]{2,40}?\s+and\s+(?:the\s+)?$")
+# "Norwich and Slavia Prague have reached agreement for X", "Chelsea and Benfica have agreed a deal": two clubs
+# as the subject of a deal name the buyer first (every such sentence of the unlocked labelled texts does).
+CLUB_PAIR_GAP_RE = re.compile(r"\s*(?:and|&)\s+(?:the\s+)?")
+CLUB_PAIR_DEAL_AFTER_RE = re.compile(
+    r"(?:[’']s?)?\s*(?:(?:have|has|are|is|were|had|will|now|also|already|finally|still|both|been|close to|set to|"
+    r"about to|reportedly)\s+)*(?:agreed|agree|reached|reaching|in (?:advanced |direct |formal )?talks|in contact|"
+    r"talking|negotiating|finali[sz]ing|resolving|working on|discussing|exchanging|sign(?:ing)? (?:all )?(?:the )?"
+    r"documents|completed|opened talks|holding talks|held talks)\b"
+)
 AS_BEFORE_RE = re.compile(r"\bas\s+(?:the\s+)?(?:new\s+|next\s+|permanent\s+)?$")
 LINKED_WITH_BEFORE_RE = re.compile(
     r"\blinked with\s+(?:a move to\s+)?"
@@ -1860,6 +1871,12 @@ class ArticleAnalyser:
         assigned: dict[int, str] = {}
         mover_clubs = {p.club for p in movers if p.club}
         clubs = [c for c in info.clubs if c_start <= c.start < c_end]
+        pair_roles: dict[int, str] = {}
+        for first, second in zip(clubs, clubs[1:], strict=False):
+            if CLUB_PAIR_GAP_RE.fullmatch(text, first.end, second.start) and CLUB_PAIR_DEAL_AFTER_RE.match(
+                text, second.end
+            ):
+                pair_roles[first.start], pair_roles[second.start] = "to", "from"
         previous_role = None
         previous_end = -1
         for club in clubs:
@@ -1874,6 +1891,8 @@ class ArticleAnalyser:
                 role = "former"
             elif MATCH_CONTEXT_BEFORE_RE.search(before) or TABLE_CONTEXT_BEFORE_RE.search(before):
                 role = "match"
+            elif club.start in pair_roles:
+                role = pair_roles[club.start]
             elif STATEMENT_VIA_BEFORE_RE.search(before):
                 role = "neutral"  # "issuing a statement through Arsenal"
             elif NOBODY_FROM_BEFORE_RE.search(before):
