@@ -89,9 +89,7 @@ def test_dismissed_reports_give_the_reported_claim_and_the_denial():
 
 
 def test_club_named_only_by_context():
-    rows = rule_rumours(
-        "Mexican outfit Red Sharks Veracruz have expressed an interest in Celtic midfielder Juninho."
-    )
+    rows = rule_rumours("Mexican outfit Red Sharks Veracruz have expressed an interest in Celtic midfielder Juninho.")
     assert [(r.subject, r.from_club, r.to_club, r.stage) for r in rows] == [
         ("Juninho", "Celtic", "Red Sharks Veracruz", "interest")
     ]
