@@ -368,3 +368,11 @@ def test_the_club_an_approach_is_made_to_is_the_seller():
     moves = _rule_moves("mp028.txt")
     assert ("Florian Wirtz", "Liverpool", "Bayer Leverkusen") in moves
     assert not any(to == "Bayer Leverkusen" for _, to, _ in moves)
+
+
+def test_who_previously_managed_makes_a_manager_and_a_stadium_is_no_person():
+    # A real article (news061): "Mourinho, who previously managed Chelsea, Manchester United and Tottenham",
+    # and "...defeat at the famous Estadio da Luz"; news035: "the Vitality Stadium".
+    assert _roles_of_text("news061.txt")["Jose Mourinho"] == "manager"
+    assert "Estadio da Luz" not in _people_of_text("news061.txt")
+    assert "Vitality" not in _people_of_text("news035.txt")

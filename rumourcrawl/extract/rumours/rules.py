@@ -504,7 +504,10 @@ AS_MANAGER_AFTER_RE = re.compile(
 # his press conference" (a player's is his unveiling or farewell).
 MANAGER_AFTER_NAME_RE = re.compile(
     r"['’]s (?:side|men|charges|squad)\b|[^.;:!?\"“”]{0,80}\b(?:in|at|during) his (?:weekly |pre-match |post-match )?"
-    r"press conference\b"
+    r"press conference\b|"
+    # "Mourinho, who previously managed Chelsea, Manchester United and Tottenham"
+    r",? who (?:has |had |previously |formerly |once |also )*(?:managed|coached|was (?:in charge|the manager|"
+    r"manager|head coach|boss))\b"
 )
 SACKED_BEFORE_RE = re.compile(r"\b(?:sack|sacked|sacking|axed|fired)\s+$")  # "after they sacked Xabi Alonso"
 APPOINTED_BEFORE_RE = re.compile(
@@ -662,8 +665,9 @@ class Claim:
 # A capitalised word before one of these names an organisation: "Marinakis Group", "Glazer Family Partnership".
 ORGANISATION_WORDS = frozenset(
     "group holdings capital partners partnership consortium investments investment ventures foundation "
-    "family limited ltd plc inc".split()
+    "family limited ltd plc inc stadium stadion arena".split()
 )
+VENUE_FIRST_WORDS = frozenset("estadio estádio stadio stade stadion".split())  # "Estadio da Luz" is no person
 
 
 def _strip_non_name_tokens(tokens: list[str]) -> list[str]:
@@ -706,9 +710,11 @@ def _name_candidates(text: str, clubs: list[ClubMention]) -> list[tuple[int, int
     for match in NAME_RE.finditer(masked_text):
         raw = match.group(0)
         tokens = raw.split()
+        if tokens[0].casefold() in VENUE_FIRST_WORDS:
+            continue
         organisation = max((i for i, t in enumerate(tokens) if i and t.casefold() in ORGANISATION_WORDS), default=0)
         if organisation:
-            tokens = tokens[organisation + 1 :]  # "Marinakis Group", "Eagle Football Holdings": no person
+            tokens = tokens[organisation + 1 :]  # "Marinakis Group", "Etihad Stadium": no person
         kept = _strip_non_name_tokens(tokens)
         if not kept:
             continue
