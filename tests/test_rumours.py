@@ -376,3 +376,13 @@ def test_who_previously_managed_makes_a_manager_and_a_stadium_is_no_person():
     assert _roles_of_text("news061.txt")["Jose Mourinho"] == "manager"
     assert "Estadio da Luz" not in _people_of_text("news061.txt")
     assert "Vitality" not in _people_of_text("news035.txt")
+
+
+def test_a_coach_quoted_on_a_player_is_a_speaker_not_a_mover():
+    # Real posts: "Enzo Maresca: “Christopher Nkunku did not tell me that he wants to leave" (mp061) and
+    # "Ange Postecoglou on Marcus Rashford: “There's always noise..." (mp018) quote a coach on a player; in
+    # "David Hancko: “I'm not happy with fake news saying that I spoke to Juventus" (mp045) the player speaks.
+    assert _roles_of_text("mp061.txt")["Enzo Maresca"] == "other"
+    roles = _roles_of_text("mp018.txt")
+    assert roles["Ange Postecoglou"] == "other" and roles["Marcus Rashford"] == "player"
+    assert _roles_of_text("mp045.txt")["David Hancko"] == "player"

@@ -191,6 +191,8 @@ NAME_THEN_PERSON_NOUN_RE = re.compile(
     r"departure|arrival|camp|representatives|adviser|wife|form|situation|signature|signing|exit)\b"
 )
 NAME_THEN_SPEECH_RE = re.compile(rf"^,?\s+(?:has |had |have )?(?:{SPEECH_VERBS})\b")
+# A post's quote head: "Enzo Maresca: “...”", "Ange Postecoglou on Marcus Rashford: “...”".
+QUOTE_HEAD_AFTER_NAME_RE = re.compile(r":\s*[“\"]| on [^:“\".]{2,50}:\s*[“\"]")
 # "The Ipswich manager will take charge": a coach, so a coach of the last sentence, not its player.
 MANAGER_ANAPHOR_RE = re.compile(r"^\W*(?:the|their|our) (?:[\w-]+ ){0,3}(?:manager|boss|coach|head coach)\b", re.I)
 ANAPHOR_RE = re.compile(
@@ -929,6 +931,15 @@ class ArticleAnalyser:
                     role_kind = listed_role[1]
                     person.role_votes[role_kind] = person.role_votes.get(role_kind, 0) + 1
                 listed_role = (end, role_kind)
+            for mention in info.mentions:
+                if (
+                    QUOTE_HEAD_AFTER_NAME_RE.match(text, mention.end)
+                    and not text.endswith(" on ", 0, mention.start)  # the player of "Postecoglou on Rashford: “"
+                    and any(m.person is not mention.person for m in info.mentions)
+                ):
+                    # A coach's words on a player the line also names ("Maresca: “Nkunku did not tell me...”")
+                    # make him a speaker; a player quoted on his own move ("Hancko: “I never spoke to Juve”") not.
+                    mention.person.speech_mentions += 1
         for person in self.registry.people:
             votes = person.role_votes
             if votes.get("other"):
