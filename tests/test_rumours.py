@@ -386,3 +386,14 @@ def test_a_coach_quoted_on_a_player_is_a_speaker_not_a_mover():
     roles = _roles_of_text("mp018.txt")
     assert roles["Ange Postecoglou"] == "other" and roles["Marcus Rashford"] == "player"
     assert _roles_of_text("mp045.txt")["David Hancko"] == "player"
+
+
+def test_a_club_that_signed_or_brought_in_a_player_is_his_buyer():
+    # A real deadline-day round-up (news050): "Burnley signed forward Marcus Edwards on loan from Sporting
+    # Lisbon", "Sheffield United signed defender Rob Holding on loan from Crystal Palace", "Ipswich have
+    # brought in West Brom goalkeeper Alex Palmer". The simple past was no cue, and "Burnley signed forward"
+    # read Burnley as the forward's own club.
+    moves = _rule_moves("news050.txt")
+    assert ("Marcus Edwards", "Burnley", "Sporting CP") in moves
+    assert ("Rob Holding", "Sheffield United", "Crystal Palace") in moves
+    assert ("Alex Palmer", "Ipswich Town", "West Bromwich Albion") in moves

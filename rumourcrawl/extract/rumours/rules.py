@@ -338,7 +338,7 @@ STAGE_GATE_WORDS = {
     "agreed": "stay agre pois set take clos here medi verg pers term leav join depa sign way expe near deal "
     "fee fees subj gree appr",
     "done": "clau name cont rele sign snap sold land capt comp join rejo appo seal unve resi sack loan pen "
-    "char took take left conf offi anno deal exte done",
+    "char took take left conf offi anno deal exte done brou",
     "denied": "nowh anyw deny deni rule ruli spok talk noth nobo need plan down dism appr rece offe bid "
     "bids neve here leav stay trut foun cont deal inte sale invi true sell sold",
     "collapsed": "turn reje pull coll fell fall call brok walk snub tabl hija",
@@ -515,9 +515,12 @@ SACKED_BEFORE_RE = re.compile(r"\b(?:sack|sacked|sacking|axed|fired)\s+$")  # "a
 APPOINTED_BEFORE_RE = re.compile(
     r"\b(?:appointed|named|installed|unveiled|confirmed)(?:\s+as)?\s+(?:the\s+)?(?:new\s+)?$"
 )
+CLUB_DEAL_VERBS = "signed|signs|signing|bought|brought|landed|captured|recruited|added|sold|loaned|released"
 AFFILIATION_AFTER_RE = re.compile(
     rf"(?:[’']s)?\s+(?:(?!(?:as|to|for|with|their|the|a|an|and|in|on|at|is|was|were|are|has|have|"
-    rf"who|will|would)\b)(?:[\w-]+|\d+-year-old)\s+){{0,3}}(?:{PLAYER_ROLE_WORDS}|{MANAGER_ROLE_WORDS}|"
+    # a verb ends the club's noun phrase: "Burnley signed forward Marcus Edwards" is Burnley's new forward
+    rf"who|will|would|{CLUB_DEAL_VERBS})\b)"
+    rf"(?:[\w-]+|\d+-year-old)\s+){{0,3}}(?:{PLAYER_ROLE_WORDS}|{MANAGER_ROLE_WORDS}|"
     rf"{OTHER_ROLE_WORDS})s?\b",
     re.IGNORECASE,
 )
@@ -1185,7 +1188,9 @@ class ArticleAnalyser:
             for club in reversed(clubs):
                 if club.end <= start and start - club.end <= 45:
                     between = text[club.end : start]
-                    if re.search(r"[.;:!?]|\b(?:from|to|by|with|for|and|have|has|are|is|were|was)\b", between):
+                    if re.search(
+                        rf"[.;:!?]|\b(?:from|to|by|with|for|and|have|has|are|is|were|was|{CLUB_DEAL_VERBS})\b", between
+                    ):
                         break
                     if FORMER_BEFORE_RE.search(text[max(0, club.start - 12) : club.start]):
                         break
