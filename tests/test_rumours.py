@@ -397,3 +397,5 @@ def test_a_club_that_signed_or_brought_in_a_player_is_his_buyer():
     assert ("Marcus Edwards", "Burnley", "Sporting CP") in moves
     assert ("Rob Holding", "Sheffield United", "Crystal Palace") in moves
     assert ("Alex Palmer", "Ipswich Town", "West Bromwich Albion") in moves
+    # news090: "Malo Gusto has rejoined Lyon on loan" ("rejoined" did not point at its club).
+    assert any(name == "Malo Gusto" and to == "Lyon" for name, to, _ in _rule_moves("news090.txt"))

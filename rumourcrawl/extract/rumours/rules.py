@@ -215,7 +215,7 @@ THIRD_PERSON_RE = re.compile(r"\b(?:he|him|his|she|her)\b", re.IGNORECASE)
 FIRST_PERSON_RE = re.compile(r"\b(?:I|me|my|I'm|I've|I'd|I’m|I’ve)\b")
 
 CLUB_TO_BEFORE_RE = re.compile(
-    r"(?:\bto|\bjoin|\bjoins|\bjoining|\bjoined|\bfor|\bwith|\bby|\bat|\binto|\bsign for|\bsigning for|\bmove to|"
+    r"(?:\bto|\b(?:re-?)?join(?:s|ing|ed)?|\bfor|\bwith|\bby|\bat|\binto|\bsign for|\bsigning for|\bmove to|"
     r"\bswitch to|\btowards|\bback to|\breturn to|\bin charge (?:of|at)|\bcoach of|\bmanager of|\bboss of|\bthan|"
     r"\bagreement with|\bplay for|\bplaying for)\s+(?:the\s+|rivals?\s+|champions\s+|giants?\s+|side\s+|club\s+|"
     r"[A-Z][a-z]+ (?:club|side|outfit|giants|champions)\s+|(?:[a-z]+ )?(?:outfit|side|club)\s+|"
