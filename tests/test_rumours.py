@@ -397,5 +397,11 @@ def test_a_club_that_signed_or_brought_in_a_player_is_his_buyer():
     assert ("Marcus Edwards", "Burnley", "Sporting CP") in moves
     assert ("Rob Holding", "Sheffield United", "Crystal Palace") in moves
     assert ("Alex Palmer", "Ipswich Town", "West Bromwich Albion") in moves
+    # "Newcastle defender Lloyd Kelly moved on loan to Juventus", and a club's clause that goes on "...,
+    # signing Paris St Germain midfielder Marco Asensio on loan" (news050) or "..., signing winger Romaine
+    # Mundle from Standard Liege" (news077).
+    assert ("Lloyd Kelly", "Juventus", "Newcastle United") in moves
+    assert ("Marco Asensio", "Aston Villa", "Paris Saint-Germain") in moves
+    assert any(name == "Romaine Mundle" and to == "Sunderland" for name, to, _ in _rule_moves("news077.txt"))
     # news090: "Malo Gusto has rejoined Lyon on loan" ("rejoined" did not point at its club).
     assert any(name == "Malo Gusto" and to == "Lyon" for name, to, _ in _rule_moves("news090.txt"))
