@@ -82,6 +82,9 @@ def test_press_spellings_of_clubs():
     # As real posts and articles spell them ("Al-Saad insists on new deal", "Eintracht approaches").
     for text, club in (("Al-Saad", "Al-Sadd"), ("Eintracht", "Eintracht Frankfurt"), ("Nuremberg", "1. FC Nürnberg")):
         assert [c.canonical for c in g.find_clubs(f"He talked to {text} today.")] == [club], text
+    # A club founded after the openfootball snapshot, as a real post names it (mp162).
+    post = "San Diego FC and Trabzonspor are both showing interest in Shakhtar Donetsk’s Oleksandr Zubkov."
+    assert [c.canonical for c in g.find_clubs(post)] == ["San Diego FC", "Trabzonspor", "Shakhtar Donetsk"]
 
 
 def test_club_codes_and_the_day_wednesday():
