@@ -153,3 +153,23 @@ def test_a_bid_still_being_prepared_does_not_make_a_later_bid_interest():
     stages = [(stage, text[start:end]) for stage, start, end, _ in analyser._stage_cues(text)]
     assert stages[0] == ("interest", "bid")
     assert stages[-1] == ("bid", "bid")
+
+
+def test_returned_to_beaten_to_the_signing_and_to_become_head_coach():
+    # "has returned to", "have beaten X to the signing of" (news062: "They have also beaten Arsenal to the
+    # signing of ... Sverre Nypan from Rosenborg") and "to become X head coach" had no claim.
+    def moves(text):
+        return [(r.subject, r.to_club, r.stage) for r in rule_rumours(text)]
+
+    assert moves("Jadon Sancho has returned to Chelsea on loan.") == [("Jadon Sancho", "Chelsea", "done")]
+    assert moves("Sunderland have beaten Leeds to the signing of Habib Diarra.") == [
+        ("Habib Diarra", "Sunderland", "done")
+    ]
+    assert moves("Erik ten Hag is in talks to become Bayer Leverkusen head coach.") == [
+        ("Erik ten Hag", "Bayer Leverkusen", "talks")
+    ]
+    # Trying to beat a rival is no signing (a real article, news006).
+    tried = (
+        "Man City have made contact as they try to beat United to the signing of Nottingham Forest ace Elliot Anderson."
+    )
+    assert all(stage != "done" for *_, stage in moves(tried))

@@ -216,7 +216,8 @@ FIRST_PERSON_RE = re.compile(r"\b(?:I|me|my|I'm|I've|I'd|I’m|I’ve)\b")
 
 CLUB_TO_BEFORE_RE = re.compile(
     r"(?:\bto|\b(?:re-?)?join(?:s|ing|ed)?|\bfor|\bwith|\bby|\bat|\binto|\bsign for|\bsigning for|\bmove to|"
-    r"\bswitch to|\btowards|\bback to|\breturn to|\bin charge (?:of|at)|\bcoach of|\bmanager of|\bboss of|\bthan|"
+    r"\bswitch to|\btowards|\bback to|\breturn(?:s|ed|ing)? to|\bin charge (?:of|at)|\bcoach of|\bmanager of|"
+    r"\bboss of|\bthan|"
     r"\bagreement with|\bplay for|\bplaying for)\s+(?:the\s+|rivals?\s+|champions\s+|giants?\s+|side\s+|club\s+|"
     r"[A-Z][a-z]+ (?:club|side|outfit|giants|champions)\s+|(?:[a-z]+ )?(?:outfit|side|club)\s+|"
     r"(?:French|Spanish|Italian|German|English|Scottish|Portuguese|Dutch|Brazilian|Mexican|Turkish|Saudi) (?:club|"
@@ -338,7 +339,7 @@ STAGE_GATE_WORDS = {
     "agreed": "stay agre pois set take clos here medi verg pers term leav join depa sign way expe near deal "
     "fee fees subj gree appr",
     "done": "clau name cont rele sign snap sold land capt comp join rejo appo seal unve resi sack loan pen "
-    "char took take left conf offi anno deal exte done brou secu move",
+    "char took take left conf offi anno deal exte done brou secu move retu beat",
     "denied": "nowh anyw deny deni rule ruli spok talk noth nobo need plan down dism appr rece offe bid "
     "bids neve here leav stay trut foun cont deal inte sale invi true sell sold",
     "collapsed": "turn reje pull coll fell fall call brok walk snub tabl hija",
@@ -513,7 +514,8 @@ MANAGER_AFTER_NAME_RE = re.compile(
 )
 SACKED_BEFORE_RE = re.compile(r"\b(?:sack|sacked|sacking|axed|fired)\s+$")  # "after they sacked Xabi Alonso"
 APPOINTED_BEFORE_RE = re.compile(
-    r"\b(?:appointed|named|installed|unveiled|confirmed)(?:\s+as)?\s+(?:the\s+)?(?:new\s+)?$"
+    r"\b(?:appointed|named|installed|unveiled|confirmed|become|becomes|becoming|became)(?:\s+as)?\s+(?:the\s+)?"
+    r"(?:new\s+)?$"
 )
 CLUB_DEAL_VERBS = "signed|signs|signing|bought|brought|landed|captured|recruited|added|sold|loaned|released"
 AFFILIATION_AFTER_RE = re.compile(
