@@ -173,3 +173,5 @@ def test_returned_to_beaten_to_the_signing_and_to_become_head_coach():
         "Man City have made contact as they try to beat United to the signing of Nottingham Forest ace Elliot Anderson."
     )
     assert all(stage != "done" for *_, stage in moves(tried))
+    # ...and "have made contact" is talks (the sentence gave no claim at all).
+    assert ("Elliot Anderson", "Manchester City", "talks") in moves(tried)
