@@ -175,3 +175,12 @@ def test_returned_to_beaten_to_the_signing_and_to_become_head_coach():
     assert all(stage != "done" for *_, stage in moves(tried))
     # ...and "have made contact" is talks (the sentence gave no claim at all).
     assert ("Elliot Anderson", "Manchester City", "talks") in moves(tried)
+
+
+def test_sounded_out_and_quoted_are_talks():
+    assert [
+        (r.subject, r.to_club, r.stage) for r in rule_rumours("Real Madrid have sounded out Trent Alexander-Arnold.")
+    ] == [("Trent Alexander-Arnold", "Real Madrid", "talks")]
+    assert [(r.to_club, r.stage) for r in rule_rumours("Arsenal have been quoted £100m for Alexander Isak.")] == [
+        ("Arsenal", "talks")
+    ]
