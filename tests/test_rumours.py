@@ -326,6 +326,8 @@ def test_an_organisation_is_no_person():
     assert not {"Eagle", "Holdings"} & _people_of_text("news033.txt")
     assert "Clearlake Capital" not in _people_of_text("news057.txt")
     assert "Rob Holding" in _people_of_text("news050.txt")
+    # An owner named by his trade: "American businessman John Textor had “decisive influence”" (news033).
+    assert _roles_of_text("news033.txt")["John Textor"] == "other"
 
 
 def _roles_of_text(text_file: str | Path) -> dict[str, str]:
