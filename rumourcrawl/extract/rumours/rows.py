@@ -37,7 +37,7 @@ def decide_rows(
     for _, i in sorted(best.values(), key=lambda pi: _first_sentence(reading.candidates[pi[1]])):
         p = float(confidence[i])
         candidate = reading.candidates[i]
-        stage = stages[int(scores.stage[i].argmax())]
+        stage = _stage(candidate, scores.stage[i], stages)
         kind = _kind_for_role(scores.kind[i], kinds, candidate.person.role)
         rows.append(_row(reading, candidate, stage, kind, round(p, 3), outlet_tier))
         if stage != "denied":
@@ -48,6 +48,16 @@ def decide_rows(
                 if (row.source, row.evidence) != (rows[-1].source, rows[-1].evidence):
                     rows.append(row)
     return rows
+
+
+def _stage(candidate: Candidate, probabilities, stages: list[str]) -> str:
+    """The model's likeliest stage among those the rules read for this pair (its live claims), else its
+    likeliest of all: out of fold the rules' stage is right more often than the model's free choice where
+    the rules made a claim ("Juventus are in talks with Manchester City about signing Kalvin Phillips"
+    is talks; the model said interest), while the model chooses better between several claims' stages."""
+    live = {c.stage for c in candidate.rule_claims if not c.historical}
+    ranked = sorted(range(len(stages)), key=lambda j: -probabilities[j])
+    return next((stages[j] for j in ranked if stages[j] in live), stages[ranked[0]])
 
 
 # GUIDE.md: a manager's move is an appointment, a player's a transfer or a loan (no gold row mixes them).
