@@ -233,15 +233,24 @@ def test_a_coach_named_as_new_head_coach_is_a_manager_and_his_move_an_appointmen
         assert (row.subject_role, row.kind) == ("manager", "appointment")
 
 
-def test_a_persons_role_limits_the_kinds_of_their_move():
-    from rumourcrawl.extract.rumours.rows import _kind_for_role
+def test_a_persons_role_and_the_rules_claims_limit_the_kinds_of_their_move():
+    from types import SimpleNamespace
+
+    from rumourcrawl.extract.rumours.rows import _kind
+
+    def pair(role, *claimed_kinds):
+        claims = [SimpleNamespace(kind=kind, historical=False) for kind in claimed_kinds]
+        return SimpleNamespace(person=SimpleNamespace(role=role), rule_claims=claims)
 
     kinds = ["appointment", "exit", "loan", "stay", "transfer"]
     leaning_to_transfer = np.array([0.36, 0.0, 0.02, 0.05, 0.57])
-    assert _kind_for_role(leaning_to_transfer, kinds, "manager") == "appointment"
-    assert _kind_for_role(leaning_to_transfer, kinds, "player") == "transfer"
-    assert _kind_for_role(np.array([0.6, 0.0, 0.3, 0.0, 0.1]), kinds, "player") == "loan"
-    assert _kind_for_role(np.array([0.6, 0.0, 0.3, 0.0, 0.1]), kinds, "unknown") == "appointment"
+    assert _kind(pair("manager"), leaning_to_transfer, kinds) == "appointment"
+    assert _kind(pair("player"), leaning_to_transfer, kinds) == "transfer"
+    assert _kind(pair("player"), np.array([0.6, 0.0, 0.3, 0.0, 0.1]), kinds) == "loan"
+    assert _kind(pair("unknown"), np.array([0.6, 0.0, 0.3, 0.0, 0.1]), kinds) == "appointment"
+    # The rules read a loan for the pair: the likeliest of the kinds they read, if the role allows it.
+    assert _kind(pair("player", "loan"), leaning_to_transfer, kinds) == "loan"
+    assert _kind(pair("manager", "loan"), leaning_to_transfer, kinds) == "appointment"
 
 
 def test_names_with_letters_beyond_latin_1_stay_whole():

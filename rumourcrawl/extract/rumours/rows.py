@@ -38,7 +38,7 @@ def decide_rows(
         p = float(confidence[i])
         candidate = reading.candidates[i]
         stage = _stage(candidate, scores.stage[i], stages)
-        kind = _kind_for_role(scores.kind[i], kinds, candidate.person.role)
+        kind = _kind(candidate, scores.kind[i], kinds)
         rows.append(_row(reading, candidate, stage, kind, round(p, 3), outlet_tier))
         if stage != "denied":
             # GUIDE.md: a later denial in the same article is its own row, its source the denier.
@@ -56,19 +56,29 @@ def _stage(candidate: Candidate, probabilities, stages: list[str]) -> str:
     the rules made a claim ("Juventus are in talks with Manchester City about signing Kalvin Phillips"
     is talks; the model said interest), while the model chooses better between several claims' stages."""
     live = {c.stage for c in candidate.rule_claims if not c.historical}
-    ranked = sorted(range(len(stages)), key=lambda j: -probabilities[j])
-    return next((stages[j] for j in ranked if stages[j] in live), stages[ranked[0]])
+    return _likeliest(probabilities, stages, [live])
 
 
 # GUIDE.md: a manager's move is an appointment, a player's a transfer or a loan (no gold row mixes them).
 KINDS_FOR_ROLE = {"manager": ("appointment", "exit", "stay"), "player": ("transfer", "loan", "exit", "stay")}
 
 
-def _kind_for_role(probabilities, kinds: list[str], role: str) -> str:
-    """The likeliest kind a person of this role can have (any kind when the rules do not know the role)."""
-    allowed = KINDS_FOR_ROLE.get(role, kinds)
-    ranked = sorted(range(len(kinds)), key=lambda j: -probabilities[j])
-    return next((kinds[j] for j in ranked if kinds[j] in allowed), kinds[ranked[0]])
+def _kind(candidate: Candidate, probabilities, kinds: list[str]) -> str:
+    """The likeliest kind a person of this role can have (any kind when the rules do not know the role),
+    preferring, as for the stage, the kinds of the rules' live claims for the pair."""
+    allowed = set(KINDS_FOR_ROLE.get(candidate.person.role, kinds))
+    live = {c.kind for c in candidate.rule_claims if not c.historical}
+    return _likeliest(probabilities, kinds, [live & allowed, allowed])
+
+
+def _likeliest(probabilities, labels: list[str], preferences: list[set[str]]) -> str:
+    """The likeliest label of the first preferred set that holds one; else the likeliest label of all."""
+    ranked = [labels[j] for j in sorted(range(len(labels)), key=lambda j: -probabilities[j])]
+    for preferred in preferences:
+        found = next((label for label in ranked if label in preferred), None)
+        if found is not None:
+            return found
+    return ranked[0]
 
 
 def _not_a_mover(reading: Reading, candidate: Candidate) -> bool:
