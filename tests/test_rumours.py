@@ -418,16 +418,21 @@ def test_a_club_that_signed_or_brought_in_a_player_is_his_buyer():
     assert any(name == "Malo Gusto" and to == "Lyon" for name, to, _ in _rule_moves("news090.txt"))
 
 
-def test_the_stage_is_the_models_likeliest_among_the_stages_the_rules_read():
+def test_the_stage_is_the_models_likeliest_among_the_stages_the_rules_and_cues_read():
     # A real article (news046): "Juventus are in talks with Manchester City about signing Kalvin Phillips".
-    # Out of fold the model called such rows interest; where the rules read a stage for the pair, the row
-    # takes the model's likeliest of those, and a pair the rules made no claim for keeps the model's choice.
+    # Out of fold the model called such rows interest. Where the rules read a stage for the pair, the row
+    # takes the model's likeliest of those; else the likeliest of the stage cues where the pair meets; else
+    # the model's own choice.
+    from rumourcrawl.extract.rumours.features import sentence_facts
     from rumourcrawl.extract.rumours.rows import _stage
 
     reading = _reading_of("news046.txt")
     stages = default_model().stages
-    leaning_to_interest = [0.9 if stage == "interest" else 0.01 for stage in stages]
-    juventus = next(c for c in reading.candidates if c.person.name == "Kalvin Phillips" and c.to_club == "Juventus")
-    assert _stage(juventus, leaning_to_interest, stages) == "talks"
-    unclaimed = next(c for c in reading.candidates if c.person.name == "Kalvin Phillips" and not c.rule_claims)
-    assert _stage(unclaimed, leaning_to_interest, stages) == "interest"
+    leaning_to_interest = [0.9 if stage == "interest" else 0.02 if stage == "done" else 0.01 for stage in stages]
+    phillips = {c.to_club: c for c in reading.candidates if c.person.name == "Kalvin Phillips"}
+    assert _stage(reading, phillips["Juventus"], leaning_to_interest, stages) == "talks"
+    assert _stage(reading, phillips["Manchester City"], leaning_to_interest, stages) == "interest"  # no facts yet
+    sentence_facts(reading)
+    # No rule claim: "Man City" meets him in sentences cued talks and done; the model leans to done of those.
+    assert _stage(reading, phillips["Manchester City"], leaning_to_interest, stages) == "done"
+    assert _stage(reading, phillips["Red Star Belgrade"], leaning_to_interest, stages) == "interest"  # no cue

@@ -37,7 +37,7 @@ def decide_rows(
     for _, i in sorted(best.values(), key=lambda pi: _first_sentence(reading.candidates[pi[1]])):
         p = float(confidence[i])
         candidate = reading.candidates[i]
-        stage = _stage(candidate, scores.stage[i], stages)
+        stage = _stage(reading, candidate, scores.stage[i], stages)
         kind = _kind(candidate, scores.kind[i], kinds)
         rows.append(_row(reading, candidate, stage, kind, round(p, 3), outlet_tier))
         if stage != "denied":
@@ -50,13 +50,18 @@ def decide_rows(
     return rows
 
 
-def _stage(candidate: Candidate, probabilities, stages: list[str]) -> str:
-    """The model's likeliest stage among those the rules read for this pair (its live claims), else its
-    likeliest of all: out of fold the rules' stage is right more often than the model's free choice where
-    the rules made a claim ("Juventus are in talks with Manchester City about signing Kalvin Phillips"
-    is talks; the model said interest), while the model chooses better between several claims' stages."""
+def _stage(reading: Reading, candidate: Candidate, probabilities, stages: list[str]) -> str:
+    """The model's likeliest stage among those the rules read for this pair (its live claims), else among
+    the stage cues of the sentences where the pair meets, else its likeliest of all. Out of fold the rules'
+    stage is right more often than the model's free choice where the rules made a claim ("Juventus are in
+    talks with Manchester City about signing Kalvin Phillips" is talks; the model said interest), while the
+    model chooses better between several claims' or cues' stages."""
     live = {c.stage for c in candidate.rule_claims if not c.historical}
-    return _likeliest(probabilities, stages, [live])
+    cued: set[str] = set()
+    if reading.facts is not None:  # the sentences' facts, found when the candidates' features were
+        meet = candidate.sentences or candidate.near_sentences
+        cued = {name[4:] for index in meet for name in reading.facts[index] if name.startswith("cue:")}
+    return _likeliest(probabilities, stages, [live, cued])
 
 
 # GUIDE.md: a manager's move is an appointment, a player's a transfer or a loan (no gold row mixes them).
