@@ -58,7 +58,7 @@ def _stage(reading: Reading, candidate: Candidate, probabilities, stages: list[s
     model chooses better between several claims' or cues' stages."""
     live = {c.stage for c in candidate.rule_claims if not c.historical}
     cued: set[str] = set()
-    if reading.facts is not None:  # the sentences' facts, found when the candidates' features were
+    if reading.facts is not None:  # set when the candidates' features were computed
         meet = candidate.sentences or candidate.near_sentences
         cued = {name[4:] for index in meet for name in reading.facts[index] if name.startswith("cue:")}
     return _likeliest(probabilities, stages, [live, cued])

@@ -518,6 +518,10 @@ APPOINTED_BEFORE_RE = re.compile(
     r"(?:new\s+)?$"
 )
 CLUB_DEAL_VERBS = "signed|signs|signing|bought|brought|landed|captured|recruited|added|sold|loaned|released"
+# Between a club and a role noun, a word that ends the club's noun phrase ("Burnley signed forward X").
+CLUB_ROLE_GAP_BREAK_RE = re.compile(
+    rf"[.;:!?]|\b(?:from|to|by|with|for|and|have|has|are|is|were|was|{CLUB_DEAL_VERBS})\b"
+)
 AFFILIATION_AFTER_RE = re.compile(
     rf"(?:[’']s)?\s+(?:(?!(?:as|to|for|with|their|the|a|an|and|in|on|at|is|was|were|are|has|have|"
     # a verb ends the club's noun phrase: "Burnley signed forward Marcus Edwards" is Burnley's new forward
@@ -1190,9 +1194,7 @@ class ArticleAnalyser:
             for club in reversed(clubs):
                 if club.end <= start and start - club.end <= 45:
                     between = text[club.end : start]
-                    if re.search(
-                        rf"[.;:!?]|\b(?:from|to|by|with|for|and|have|has|are|is|were|was|{CLUB_DEAL_VERBS})\b", between
-                    ):
+                    if CLUB_ROLE_GAP_BREAK_RE.search(between):
                         break
                     if FORMER_BEFORE_RE.search(text[max(0, club.start - 12) : club.start]):
                         break
