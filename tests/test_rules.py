@@ -184,3 +184,9 @@ def test_sounded_out_and_quoted_are_talks():
     assert [(r.to_club, r.stage) for r in rule_rumours("Arsenal have been quoted £100m for Alexander Isak.")] == [
         ("Arsenal", "talks")
     ]
+
+
+def test_a_club_that_announced_a_player_is_his_buyer_not_his_club():
+    assert [
+        (r.subject, r.to_club, r.stage) for r in rule_rumours("Wolves announced the arrival of defender Nasser Djiga.")
+    ] == [("Nasser Djiga", "Wolverhampton Wanderers", "done")]

@@ -414,6 +414,10 @@ def test_a_club_that_signed_or_brought_in_a_player_is_his_buyer():
     assert ("Lloyd Kelly", "Juventus", "Newcastle United") in moves
     assert ("Marco Asensio", "Aston Villa", "Paris Saint-Germain") in moves
     assert any(name == "Romaine Mundle" and to == "Sunderland" for name, to, _ in _rule_moves("news077.txt"))
+    # "Wolves left it late to announce the arrival of defender Nasser Djiga from Red Star Belgrade": "left it
+    # late" read Wolves as a club left, and "Wolves announced the arrival of defender X" as X's own club.
+    assert ("Nasser Djiga", "Wolverhampton Wanderers", "Red Star Belgrade") in moves
+    assert any(name == "Carlos Alcaraz" and to == "Everton" for name, to, _ in moves)
     # news090: "Malo Gusto has rejoined Lyon on loan" ("rejoined" did not point at its club).
     assert any(name == "Malo Gusto" and to == "Lyon" for name, to, _ in _rule_moves("news090.txt"))
 

@@ -394,8 +394,8 @@ VACANCY_RE = re.compile(
 FORMER_CLUB_BEFORE_RE = re.compile(r"\b(?:former|ex-?)\s")
 CLUB_STAFF_AFTER_RE = re.compile(r"\s+(?:people|officials|chiefs|hierarchy|board|scouts|directors|bosses)\b")
 LEFT_CLUB_VERB_RE = re.compile(
-    r"\b(?:sacked|sack|dismissed|axed|fired|released|resigned|quit|left|parted company|"
-    r"part company|without a manager)\b"
+    r"\b(?:sacked|sack|dismissed|axed|fired|released|resigned|quit|left(?! it\b)|parted company|"
+    r"part company|without a manager)\b"  # "Wolves left it late to announce the arrival of X": no one left
 )
 RECEIVED_RE = re.compile(r"\breceiv\w*|\bhad (?:no|any)\b|\bfor sale\b|\bsell\w*|\bsold\b")
 BOSS_WORD_RE = re.compile(r"\b(?:boss|manager|head coach|coach|chairman|president|director|owner|chief executive)\b")
@@ -517,7 +517,10 @@ APPOINTED_BEFORE_RE = re.compile(
     r"\b(?:appointed|named|installed|unveiled|confirmed|become|becomes|becoming|became)(?:\s+as)?\s+(?:the\s+)?"
     r"(?:new\s+)?$"
 )
-CLUB_DEAL_VERBS = "signed|signs|signing|bought|brought|landed|captured|recruited|added|sold|loaned|released"
+CLUB_DEAL_VERBS = (
+    "signed|signs|signing|bought|brought|landed|captured|recruited|added|sold|loaned|released|announced|announce|"
+    "announcing|confirmed|confirm|completed|complete|unveiled|unveil|secured|secure|securing|snapped|agreed|agree"
+)
 # Between a club and a role noun, a word that ends the club's noun phrase ("Burnley signed forward X").
 CLUB_ROLE_GAP_BREAK_RE = re.compile(
     rf"[.;:!?]|\b(?:from|to|by|with|for|and|have|has|are|is|were|was|{CLUB_DEAL_VERBS})\b"
