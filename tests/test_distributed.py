@@ -177,6 +177,13 @@ def start_scrapy(*args: str) -> subprocess.Popen:
     )
 
 
+def _leases_of(redis_server, pid: int) -> int:
+    """How many requests the crawler process `pid` holds leased (its worker id is host:pid:token)."""
+    client = redis_server.client()
+    keys = [key for key in client.scan_iter(match="rumourcrawl:*:inflight:*") if f":{pid}:".encode() in key]
+    return sum(client.hlen(key) for key in keys)
+
+
 def test_a_killed_crawler_and_a_killed_writer_lose_nothing(site, redis_server, single_process, tmp_path):
     db = tmp_path / "rumours.db"
     before = len(site.log)
@@ -186,6 +193,7 @@ def test_a_killed_crawler_and_a_killed_writer_lose_nothing(site, redis_server, s
     _wait(lambda: sum(_article_gets(site, before).values()) >= PAGES * 0.3, "a third of the pages")
     doomed.send_signal(signal.SIGKILL)
     doomed.communicate()
+    held = _leases_of(redis_server, doomed.pid)  # read before the survivor requeues them (after the TTL)
     _wait(lambda: sum(_article_gets(site, before).values()) >= PAGES * 0.6, "two thirds of the pages")
     writer.send_signal(signal.SIGKILL)
     writer.communicate()
@@ -196,8 +204,9 @@ def test_a_killed_crawler_and_a_killed_writer_lose_nothing(site, redis_server, s
 
     gets = _article_gets(site, before)
     assert set(gets) == set(site.articles)
-    # Only requests the killed process had in hand can have been fetched twice.
-    assert sum(count - 1 for count in gets.values()) <= 16
+    # Only requests the killed process had in hand (its leases: in the downloader or the scraper) can have
+    # been fetched twice. (A fixed bound of 16, the downloader's concurrency, once failed at 17.)
+    assert sum(count - 1 for count in gets.values()) <= held
     assert _counts(db) == single_process
     assert redis_server.client().xlen("rumourcrawl:items") == 0
 
