@@ -466,6 +466,8 @@ SELLER_BOSS_RE = re.compile(
     r"\bstand in (?:his|her|the) way\b|\bcash in\b"
 )
 LIST_JOIN_RE = re.compile(r"\s*(?:,|&|and|,\s*and)\s*")
+# Between two names or clubs of one list ("Mendy, Garcia and Alaba", "Rangers and the Fulham"): one unit.
+LISTED_GAP_RE = re.compile(r"\s*(?:,|,?\s*and|,?\s*or|,?\s*as well as|&)\s*(?:the\s+)?")
 RELATIVE_START_RE = re.compile(r"^\W*(?:who|which|whose)\b")
 OBJECT_BEFORE_RE = re.compile(
     r"\b(?:to|by|with|under|than|over|replace|replacing|replaces|behind|alongside|ahead of|like|beat|beating|"
@@ -1598,7 +1600,7 @@ class ArticleAnalyser:
         for (_s1, e1), (s2, _e2) in zip(mentions, mentions[1:], strict=False):
             if s2 in affiliated_starts:
                 continue
-            if re.fullmatch(r"\s*(?:,|,?\s*and|,?\s*or|,?\s*as well as|&)\s*(?:the\s+)?", text[e1:s2]):
+            if LISTED_GAP_RE.fullmatch(text, e1, s2):
                 protected.append((e1, s2))
         cuts = [0]
         for match in CLAUSE_BOUNDARY_RE.finditer(text):
@@ -1913,9 +1915,7 @@ class ArticleAnalyser:
             after = text[club.end : club.end + 80]
             name = club.canonical
             role = None
-            listed = previous_end >= 0 and re.fullmatch(
-                r"\s*(?:,|,?\s*and|,?\s*or|,?\s*as well as|&)\s*(?:the\s+)?", text[previous_end : club.start]
-            )
+            listed = previous_end >= 0 and LISTED_GAP_RE.fullmatch(text, previous_end, club.start)
             if FORMER_BEFORE_RE.search(before) or PAST_AT_BEFORE_RE.search(before):
                 role = "former"
             elif MATCH_CONTEXT_BEFORE_RE.search(before) or TABLE_CONTEXT_BEFORE_RE.search(before):
