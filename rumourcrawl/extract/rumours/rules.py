@@ -1195,7 +1195,6 @@ class ArticleAnalyser:
         if role_kind:
             person.role_votes[role_kind] = person.role_votes.get(role_kind, 0) + 1
             # The club just before the role noun is the person's club ("Roma defender", "Larne's star").
-            prefix = text[max(0, start - 70) : start]
             for club in reversed(clubs):
                 if club.end <= start and start - club.end <= 45:
                     between = text[club.end : start]
@@ -1206,7 +1205,6 @@ class ArticleAnalyser:
                     if person.club is None:
                         person.club = club.canonical
                     break
-            del prefix
         if (
             AS_MANAGER_AFTER_RE.search(text[end : end + 80])
             or MANAGER_AFTER_NAME_RE.match(text, end)
