@@ -339,6 +339,13 @@ def test_an_organisation_is_no_person():
     assert _roles_of_text("news033.txt")["John Textor"] == "other"
 
 
+def test_a_link_gives_no_people():
+    # Real posts end with a link: "https://t.co/1ihHPT9Ntm" (mp108) made a person "Ntm", and
+    # "https://t.co/jwCqsl85Nh" (mp015) two, "Cqsl" and "Nh", each paired with every club of the post.
+    assert "Ntm" not in _people_of_text("mp108.txt") and "Luis Henrique" in _people_of_text("mp108.txt")
+    assert not {"Cqsl", "Nh"} & _people_of_text("mp015.txt")
+
+
 def _roles_of_text(text_file: str | Path) -> dict[str, str]:
     return {p.name: p.role for p in _reading_of(text_file).analyser.registry.people}
 
