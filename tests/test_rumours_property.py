@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rumourcrawl.extract.models import ALL_STAGES, KINDS
+from rumourcrawl.extract.rumour_text import _last_word
 from rumourcrawl.extract.rumours import extract_rumours
 
 
@@ -74,3 +77,14 @@ def test_odd_inputs():
     big = "Arsenal striker John Smith is linked with a move to Chelsea, according to reports. " * 2500
     assert len(big) > 200_000
     _check(extract_rumours(big))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab_1 .!?…\n'é’\"-Z", max_size=14), st.integers(0, 14), st.integers(0, 14))
+def test_the_last_word_before_a_full_stop_is_what_the_regex_found(text, start, length):
+    # The sentence splitter reads the word before a full stop ("Mr." is no sentence end) backwards; it must
+    # find what the quadratic search it replaced found.
+    start = min(start, len(text))
+    end = min(len(text), start + length)
+    found = re.search(r"(\w+)[.!?…]*\W*$", text[start:end])
+    assert _last_word(text, start, end) == (found.group(1) if found else "")

@@ -14,7 +14,6 @@ SPEECH_VERBS = (
     r"remarked|noted|commented|replied|conceded|concedes|argued|joked|posted|wrote|tweeted|announced"
 )
 SPEECH_VERB_RE = re.compile(rf"\b(?:{SPEECH_VERBS})\b")
-WORD_BEFORE_END_RE = re.compile(r"(\w+)[.!?…]*\W*$")
 QUOTE_CHAR_RE = re.compile('["“”]')
 # Leading junk in scraped or pasted text: bylines, datelines, "READ:" promos are left to the caller.
 MAX_SENTENCE_CHARS = 2000
@@ -88,17 +87,26 @@ def _quote_mask(paragraph: str, continuing: bool) -> tuple[bytearray, bool]:
     return mask, inside
 
 
+def _last_word(text: str, start: int, end: int) -> str:
+    r"""The last run of word characters in text[start:end] ("Mr" in "said Mr."): what a search for
+    `(\w+)\W*$` finds, read backwards from the end instead of tried at every position."""
+    while end > start and not (text[end - 1].isalnum() or text[end - 1] == "_"):
+        end -= 1
+    first = end
+    while first > start and (text[first - 1].isalnum() or text[first - 1] == "_"):
+        first -= 1
+    return text[first:end]
+
+
 def split_sentences(paragraph: str) -> list[tuple[int, int]]:
     spans = []
     start = 0
     for match in SENTENCE_END_RE.finditer(paragraph):
         end = match.end()
-        # Only the last few characters matter: a $-anchored search over the whole sentence is quadratic.
-        word_before = WORD_BEFORE_END_RE.search(paragraph, max(start, match.start() - 40), match.start() + 1)
-        if word_before:
-            word = word_before.group(1)
-            if word.casefold() in ABBREVIATIONS or (len(word) == 1 and word.isupper()):
-                continue
+        # Only the last few characters matter.
+        word = _last_word(paragraph, max(start, match.start() - 40), match.start() + 1)
+        if word and (word.casefold() in ABBREVIATIONS or (len(word) == 1 and word.isupper())):
+            continue
         spans.append((start, end))
         start = end
         while start < len(paragraph) and paragraph[start].isspace():
