@@ -87,31 +87,58 @@ SENTENCE_CHECKS = (  # (feature, regex): each reads the lower-cased sentence
     ("conditional", CONDITIONAL_EXIT_RE),
     ("hwg", HERE_WE_GO_RE),
 )
-# On lower-cased text IGNORECASE changes nothing but the speed: Python's re runs a long case-insensitive
-# alternation several times slower.
-SENTENCE_CHECKS = tuple((name, re.compile(pattern.pattern, pattern.flags & ~re.I)) for name, pattern in SENTENCE_CHECKS)
 
 
-def literal_prefixes(alternatives: list[str]) -> tuple[str, ...] | None:
-    """The literal text each alternative of a lexicon regex starts with ("\\bappoint\\w*" -> "appoint",
-    "\\boff-?load" -> "off"), or None when one starts with a group or a class: a gate (one of them must be in
-    the text) that is a necessary condition for a match."""
-    prefixes = []
-    for pattern in alternatives:
-        body = pattern.removeprefix(r"\b")
-        end = 0
-        while end < len(body) and body[end] not in "\\()[]{}?*+|.^$":
-            end += 1
-        prefix = body[: end - 1] if end < len(body) and body[end] in "?*{" else body[:end]
-        if len(prefix) < 2:
+def word_keys(alternatives: list[str]) -> frozenset[str] | None:
+    """The word keys (rules.cue_word_keys: a word's first four letters, a shorter word whole) one of which
+    every match of these regex alternatives has: each starts at a word boundary with literal letters, or with
+    a group of literal options ("\\b(?:to|will|would) stay"). None when one does not: no gate then."""
+    keys: set[str] = set()
+    for alternative in alternatives:
+        found = _keys_of_start(alternative[2:]) if alternative.startswith(r"\b") else None
+        if found is None:
             return None
-        prefixes.append(prefix.casefold())
-    return tuple(dict.fromkeys(prefixes))
+        keys |= found
+    return frozenset(keys)
+
+
+def _keys_of_start(body: str) -> set[str] | None:
+    letters = re.match(r"[a-z]*", body).group()
+    rest = body[len(letters) :]
+    if rest.startswith("(?:"):  # a group of options right after the letters: try each
+        close = rest.find(")")
+        if close < 0 or "(" in rest[3:close] or "[" in rest[3:close] or rest[close + 1 : close + 2] in ("*", "+", "{"):
+            return None
+        options, after = rest[3:close].split("|"), rest[close + 1 :]
+        if after.startswith("?"):
+            options, after = [*options, ""], after[1:]
+        found: set[str] = set()
+        for option in options:
+            keys = _keys_of_start(letters + option + after)
+            if keys is None:
+                return None
+            found |= keys
+        return found
+    if rest[:1] == "?" and letters:  # "bids?": the word is "bid" or "bids"
+        with_letter, without = _keys_of_start(letters + rest[1:]), _keys_of_start(letters[:-1] + rest[1:])
+        return None if with_letter is None or without is None else with_letter | without
+    if rest[:1] in ("*", "+", "{"):
+        letters = letters[:-1]  # the last letter repeats or not: the word goes on unknown
+        return {letters[:4]} if len(letters) >= 4 else None
+    if len(letters) >= 4:
+        return {letters[:4]}
+    if not letters:
+        return None
+    if rest.startswith("-?"):  # "off-?load": the word "off", or "offload"
+        joined = _keys_of_start(letters + rest[2:])
+        return None if joined is None else {letters} | joined
+    if rest.startswith(r"\b") or (rest[:1] in (" ", "-", "'", "’") and rest[1:2] not in ("?", "*", "+", "{")):
+        return {letters}  # the word ends here
+    return None
 
 
 # Substrings each branch of a slow regex needs (one of them must be in the lower-cased sentence).
 SENTENCE_CHECK_GATES = {
-    "appointment": literal_prefixes(LEXICONS["appointment_cues"]),
     "general_denial": ("no", "any", "not received", "from anyone"),
     "conditional": ("if", "unless"),
     "past_season": ("last ", "close season"),
@@ -138,16 +165,41 @@ SENTENCE_CHECK_GATE_RES = {
 }
 
 
+# Word keys one of which every match needs: a set lookup against the sentence's keys, much cheaper than a
+# regex gate. From the lexicons where each branch opens with literal words; negation by hand ("n't" is "t").
+SENTENCE_CHECK_KEYS = {
+    "exit": word_keys(LEXICONS["exit_cues"]),
+    "stay": word_keys(LEXICONS["stay_cues"]),
+    "loan": word_keys(LEXICONS["loan_cues"]),
+    "appointment": word_keys(LEXICONS["appointment_cues"]),
+    "hedge": word_keys([HEDGE_RE.pattern]),
+    "negative": frozenset("not no neve noth deny deni rule dism t".split()),
+}
+# On lower-cased text IGNORECASE changes nothing but the speed: Python's re runs a long case-insensitive
+# alternation several times slower.
+GATED_SENTENCE_CHECKS = tuple(
+    (
+        name,
+        re.compile(pattern.pattern, pattern.flags & ~re.I),
+        SENTENCE_CHECK_KEYS.get(name),
+        SENTENCE_CHECK_GATE_RES.get(name),
+    )
+    for name, pattern in SENTENCE_CHECKS
+)
+
+
 def _facts_of_sentence(info) -> dict[str, float]:
     sentence = info.sentence
     text = sentence.text
     lowered = text.casefold()
     stages = info.cue_stages if info.cue_stages is not None else _cue_stages(lowered)  # the rules' when they looked
     f: dict[str, float] = {f"cue:{stage}": 1.0 for stage in stages}
-    for name, pattern in SENTENCE_CHECKS:
-        gate = SENTENCE_CHECK_GATE_RES.get(name)
+    keys = cue_word_keys(lowered)
+    for name, pattern, needed_keys, gate in GATED_SENTENCE_CHECKS:
+        if needed_keys is not None and needed_keys.isdisjoint(keys):
+            continue  # no word that every branch of the regex opens with: skip the slow search
         if gate is not None and gate.search(lowered) is None:
-            continue  # none of the words every branch of the regex needs: skip the slow search
+            continue  # none of the substrings every branch needs
         if pattern.search(lowered):
             f[f"s:{name}"] = 1.0
     if PAST_YEAR_RE.search(text):
