@@ -26,6 +26,7 @@ from .rules import (
     FORMER_BEFORE_RE,
     GENERAL_DENIAL_RE,
     HISTORICAL_CUES,
+    HISTORICAL_GATE_RE,
     LEXICONS,
     LOAN_RE,
     MATCH_CONTEXT_BEFORE_RE,
@@ -143,26 +144,13 @@ SENTENCE_CHECK_GATES = {
     "conditional": ("if", "unless"),
     "past_season": ("last ", "close season"),
     "hwg": ("here we go", "✅", "🚨", "exclusive", "excl"),
-    "historical": (
-        "linked",
-        "previously",
-        "since",
-        "before",
-        "past",
-        "close to",
-        "almost",
-        "nearly",
-        "years",
-        "who",
-        "which",
-    ),
 }
 
 
 # The gates as one regex each: a substring search in C instead of a generator over the words.
 SENTENCE_CHECK_GATE_RES = {
     name: re.compile("|".join(map(re.escape, words))) for name, words in SENTENCE_CHECK_GATES.items() if words
-}
+} | {"historical": HISTORICAL_GATE_RE}
 
 
 # Word keys one of which every match needs: a set lookup against the sentence's keys, much cheaper than a
@@ -194,7 +182,7 @@ def _facts_of_sentence(info) -> dict[str, float]:
     lowered = text.casefold()
     stages = info.cue_stages if info.cue_stages is not None else _cue_stages(lowered)  # the rules' when they looked
     f: dict[str, float] = {f"cue:{stage}": 1.0 for stage in stages}
-    keys = cue_word_keys(lowered)
+    keys = info.word_keys if info.word_keys is not None and lowered == text.lower() else cue_word_keys(lowered)
     for name, pattern, needed_keys, gate in GATED_SENTENCE_CHECKS:
         if needed_keys is not None and needed_keys.isdisjoint(keys):
             continue  # no word that every branch of the regex opens with: skip the slow search

@@ -49,6 +49,8 @@ NEGATION_RE = re.compile(
     re.IGNORECASE,
 )
 # Background, not a live claim.
+# Substrings every branch of HISTORICAL_CUES needs, one of them in the lower-cased text: a cheap gate.
+HISTORICAL_GATE_RE = re.compile("linked|previously|since|before|past|close to|almost|nearly|years|who|which")
 HISTORICAL_CUES = re.compile(
     r"\balready been linked\b|\bpreviously\b(?! (?:said|stated|claimed|told|admitted|insisted|revealed|indicated))|"
     r"\bsince (?:his|her|their) (?:move|arrival|switch|transfer)\b|\bbefore (?:sealing|joining|moving)\b|"
@@ -658,6 +660,7 @@ class SentenceInfo:
     source_tier: int | None = None
     paren_source: str | None = None  # "(Sky Sports)" standing alone after this sentence
     cue_stages: tuple[str, ...] | None = None  # stages whose cue regex matches the sentence (set by _stage_cues)
+    word_keys: set[str] | None = None  # cue_word_keys of the lower-cased sentence (set by _stage_cues)
 
 
 @dataclass
@@ -1541,6 +1544,7 @@ class ArticleAnalyser:
         matched: list[str] = []
         if info is not None:
             info.cue_stages = ()
+            info.word_keys = keys
         if CUE_GATE_PREFIXES.isdisjoint(keys):
             return found
         for stage, pattern in COMPILED_STAGE_CUES:
@@ -1668,7 +1672,10 @@ class ArticleAnalyser:
             info, c_start, c_end, movers, min(c[1] for c in cues) if cues else None
         )
         lowered = clause.lower()
-        historical = bool(HISTORICAL_CUES.search(lowered.lstrip(" ,;:-–—"))) or self._past_year(clause, positive)
+        historical = (
+            HISTORICAL_GATE_RE.search(lowered) is not None
+            and HISTORICAL_CUES.search(lowered.lstrip(" ,;:-–—")) is not None
+        ) or self._past_year(clause, positive)
         stay = bool(STAY_RE.search(lowered))
         exit_cue = bool(EXIT_RE.search(lowered))
         if not stay and not exit_cue and not to_clubs and any(c[0] == "done" for c in positive):
