@@ -372,6 +372,16 @@ def _rule_moves(text_file: str) -> set[tuple[str, str | None, str | None]]:
     return {(c.person.name, claim.to_club, claim.from_club) for c in reading.candidates for claim in c.rule_claims}
 
 
+def test_a_club_selling_its_player_is_where_he_leaves_not_where_he_goes():
+    # Real texts. "Leeds wanted to sell Raphinha" (news067) read Leeds as a club that wanted him.
+    assert not any(to == "Leeds United" for name, to, _ in _rule_moves("news067.txt") if name == "Raphinha")
+    # "With United trying to get rid of Marcus Rashford and Jadon Sancho" (news099): two exits, no claim before.
+    moves = _rule_moves("news099.txt")
+    assert {("Marcus Rashford", None, "Manchester United"), ("Jadon Sancho", None, "Manchester United")} <= moves
+    # "Ruben Loftus-Cheek could be shown the exit door at Chelsea" (news048): an exit from Chelsea.
+    assert ("Ruben Loftus-Cheek", None, "Chelsea") in _rule_moves("news048.txt")
+
+
 def test_two_clubs_agreeing_a_deal_name_the_buyer_first():
     # Real texts: "Norwich and Slavia Prague have reached verbal agreement for Matej Jurasek" (mp186) and
     # "Chelsea and Benfica have agreed a £107million deal for midfielder Enzo Fernandez" (news090).

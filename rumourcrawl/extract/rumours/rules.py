@@ -225,10 +225,11 @@ CLUB_TO_BEFORE_RE = re.compile(
     r"side|outfit|giants|champions)\s+|(?:Spanish|Italian|German|English) trio\s+)?$"
 )
 CLUB_FROM_BEFORE_RE = re.compile(
-    r"(?:\bfrom|\bleave|\bleaves|\bleaving|\bleft|\bquit|\bquits|\bdeparting|\baway from|\bexit|\bexit from|\bout of|"
+    r"(?:\bfrom|\bleave|\bleaves|\bleaving|\bleft|\bquit|\bquits|\bdepart(?:s|ed|ing)?|\baway from|\bexit|"
+    r"\bexit from|\bexit door at|\bout of|"
     r"\bsell|\bselling|\bsold by|\bsacked by|\bloan from|\bloaned from|\bloan spell at|\bspell at|\bcontract at|"
     r"\bresigned as [\w ]{0,20} of|\bpay|\bpaying|\bpaid to|\bpay to|\boffer(?:ed|s|ing)?|"
-    r"\b(?:deal|future|career|time|stay|request|unsettled|unhappy) at)"
+    r"\b(?:deal|future|career|time|stay|request|unsettled|unhappy|sale|door) at)"
     r"\s+(?:the\s+|rivals?\s+|club\s+|(?:[a-z]+ )?(?:outfit|side|"
     r"club)\s+)?$"
 )
@@ -300,10 +301,13 @@ BUYER_VERB_AFTER_RE = re.compile(
     r"confident|hopeful|hoping|hope|line up|lining up|identified|earmarked)"
 )
 SELLER_VERB_AFTER_RE = re.compile(
-    r"^(?:[’']s?)?\s*(?:(?:have|has|are|is|were|was|had|will|would|also|now|still|reportedly|)\s+){0,3}"
-    r"(?:rejected|reject|turned down|accepted|accept|are ready to sell|want £|want [£€$]|demand|demanding|"
-    r"value|valued|slapped|set to loan|(?:prepared|ready|willing|happy|open) to (?:cash in|sell|let|listen|off-?load)|"
-    r"cash in|ruled out selling|rule out selling|agreed to sell|(?:will )?not stand in (?:his|her|the) way|"
+    r"^(?:[’']s?)?\s*(?:(?:have|has|are|is|were|was|had|will|would|could|also|now|still|reportedly|)\s+){0,3}"
+    r"(?:rejected|reject|rebuffed|knocked back|turned down|accepted|accept|are ready to sell|want £|want [£€$]|"
+    r"demand|demanding|value|valued|slapped|set to loan|"
+    r"(?:prepared|ready|willing|happy|open|wants?|wanted|looking|keen|eager|trying) to "
+    r"(?:cash in|sell|let|listen|off-?load|get rid of|part ways|move \w+ on)|"
+    r"open to cashing in|part(?:ed)? ways with|cash in|ruled out selling|rule out selling|agreed to sell|"
+    r"(?:will )?not stand in (?:his|her|the) way|"
     r"sacked|dismissed|parted company with|part company with|released|"
     r"want more|want (?:a )?(?:higher|bigger|better|improved)|demand more|"
     r"loan out|loaned out|sold|sell|selling|insist|refuse|refused|are set to loan|"
@@ -334,7 +338,7 @@ STAGE_GATE_WORDS = {
     "interest": "read will prep happ open batt figh scra tug tuss weig want watc scou rule tabs iden pote "
     "poss prim main numb expl stay love swoo lini keen inte eye eyes eyed trac moni targ chas "
     "race line turn purs view shor like admi plot hope hopi deli drea cons ask asks aske requ "
-    "kept rada",
+    "kept rada tryi look eage rid ways cash sale avai door",
     "talks": "talk spok spea nego appr disc enqu inqu dial held cont soun quot",
     "bid": "bid bids bidd offe subm tabl prop laun",
     "agreed": "stay agre pois set take clos here medi verg pers term leav join depa sign way expe near deal "
