@@ -1787,10 +1787,9 @@ class ArticleAnalyser:
                 continue
             if exit_cue and CONDITIONAL_EXIT_RE.search(clause):
                 continue  # "rumours persist that he will leave Anfield if the Reds fail ...": not a live claim
-            if exit_cue and not seller_clubs_only_buyers(seller_clubs):
-                exit_kind = "exit"
+            if exit_cue:
                 home = from_club or self._home_club(subject, info)
-                self._add(subject, None, home, exit_kind, stage, source, tier, text, fee, historical, extra, info)
+                self._add(subject, None, home, "exit", stage, source, tier, text, fee, historical, extra, info)
                 continue
             if (
                 open_claim is not None
@@ -2217,10 +2216,6 @@ class ArticleAnalyser:
                 sentence=info.sentence.index,
             )
         )
-
-
-def seller_clubs_only_buyers(sellers: list[str]) -> bool:
-    return False
 
 
 # ---------------------------------------------------------------------------------------------
