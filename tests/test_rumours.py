@@ -382,6 +382,21 @@ def test_a_club_selling_its_player_is_where_he_leaves_not_where_he_goes():
     assert ("Ruben Loftus-Cheek", None, "Chelsea") in _rule_moves("news048.txt")
 
 
+def _rule_stages(text_file: str, surname: str) -> set[tuple[str | None, str]]:
+    reading = _reading_of(text_file)
+    return {(c.to_club, claim.stage) for c in reading.candidates for claim in c.rule_claims if surname in c.person.name}
+
+
+def test_suitors_contenders_withdrawals_and_arrivals_are_stage_cues():
+    # Real texts. "Paris Saint-Germain, Juventus, Bayern Munich, and Borussia Dortmund are all prepared to enter
+    # the conversation" (news086) gave no claim; nor "Juventus withdraw from the race" and "Al-Hilal have now
+    # emerged as serious contenders for Osimhen's signature" (news083); nor "Other arrivals at Stamford Bridge
+    # include on-loan Joao Felix, £88m Mykhailo Mudryk" (news090).
+    assert {("Juventus", "interest"), ("Borussia Dortmund", "interest")} <= _rule_stages("news086.txt", "Bakola")
+    assert {("Juventus", "collapsed"), ("Al-Hilal", "interest")} <= _rule_stages("news083.txt", "Osimhen")
+    assert ("Chelsea", "done") in _rule_stages("news090.txt", "Mudryk")
+
+
 def test_two_clubs_agreeing_a_deal_name_the_buyer_first():
     # Real texts: "Norwich and Slavia Prague have reached verbal agreement for Matej Jurasek" (mp186) and
     # "Chelsea and Benfica have agreed a £107million deal for midfielder Enzo Fernandez" (news090).

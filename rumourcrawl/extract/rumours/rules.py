@@ -338,16 +338,16 @@ STAGE_GATE_WORDS = {
     "interest": "read will prep happ open batt figh scra tug tuss weig want watc scou rule tabs iden pote "
     "poss prim main numb expl stay love swoo lini keen inte eye eyes eyed trac moni targ chas "
     "race line turn purs view shor like admi plot hope hopi deli drea cons ask asks aske requ "
-    "kept rada tryi look eage rid ways cash sale avai door",
+    "kept rada tryi look eage rid ways cash sale avai door suit cont fram conv work",
     "talks": "talk spok spea nego appr disc enqu inqu dial held cont soun quot",
     "bid": "bid bids bidd offe subm tabl prop laun",
     "agreed": "stay agre pois set take clos here medi verg pers term leav join depa sign way expe near deal "
     "fee fees subj gree appr",
     "done": "clau name cont rele sign snap sold land capt comp join rejo appo seal unve resi sack loan pen "
-    "char took take left conf offi anno deal exte done brou secu move retu beat",
+    "char took take left conf offi anno deal exte done brou secu move retu beat arri",
     "denied": "nowh anyw deny deni rule ruli spok talk noth nobo need plan down dism appr rece offe bid "
     "bids neve here leav stay trut foun cont deal inte sale invi true sell sold",
-    "collapsed": "turn reje pull coll fell fall call brok walk snub tabl hija",
+    "collapsed": "turn reje pull coll fell fall call brok walk snub tabl hija with",
 }
 STAGE_GATES = {stage: frozenset(words.split()) for stage, words in STAGE_GATE_WORDS.items()}
 CUE_GATE_PREFIXES = frozenset().union(*STAGE_GATES.values())
