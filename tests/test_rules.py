@@ -155,6 +155,24 @@ def test_a_bid_still_being_prepared_does_not_make_a_later_bid_interest():
     assert stages[-1] == ("bid", "bid")
 
 
+def test_a_bid_being_readied_is_interest_and_already_is_no_intention():
+    # Real sentences. "readying a bid" (news067) and "preparing a £53m (€60m) offer" (news003, the brackets
+    # hid the intention) are bids not yet made; "City have already approached the player's camp" (news037)
+    # was demoted to interest because "already" ends in "ready".
+    from rumourcrawl.extract.rumours.rules import ArticleAnalyser
+
+    analyser = ArticleAnalyser("", None, None, None)
+
+    def stages(text):
+        return [stage for stage, *_ in analyser._stage_cues(text)]
+
+    assert stages(
+        "Now, Fichajes have reported that City are readying a bid of £84m for Barcelona superstar Raphinha."
+    ) == ["interest"]
+    assert stages("Now there are claims United are preparing a £53m (€60m) offer for the 24-year-old.") == ["interest"]
+    assert "talks" in stages("City have already approached the player's camp, while PSG are also contemplating a move.")
+
+
 def test_returned_to_beaten_to_the_signing_and_to_become_head_coach():
     # "has returned to", "have beaten X to the signing of" (news062: "They have also beaten Arsenal to the
     # signing of ... Sverre Nypan from Rosenborg") and "to become X head coach" had no claim.

@@ -249,11 +249,11 @@ MATCH_CONTEXT_BEFORE_RE = re.compile(
 # An intended next step ("preparing an official bid", "ready to make an offer", "expected to hold
 # talks", "hoping for talks") is interest, not the step itself.
 INTENDED_STEP_BEFORE_RE = re.compile(
-    r"(?:prepar\w*|ready|plan\w*|poised|set|expected|likely|lining up|consider\w*|intend\w*|hop(?:e|es|ed|ing)|"
-    r"want\w*|could|may|might|would|will|seek\w*|due|keen|eager)\s+(?:to\s+|for\s+)?(?:make|launch|submit|table|lodge|"
+    r"\b(?:prepar\w*|ready(?:ing)?|plan\w*|poised|set|expected|likely|lining up|consider\w*|intend\w*|"
+    r"hop(?:e|es|ed|ing)|want\w*|could|may|might|would|will|seek\w*|due|keen|eager)\s+(?:to\s+|for\s+)?(?:make|launch|submit|table|lodge|"
     r"return with|come back with|follow (?:it|this|that) up with|hold|open|begin|start|enter|have|"
     r"test [\w'’]+ resolve with)?"
-    r"\s*(?:an?|the|their|his|her|its|fresh|new|further)?\s*(?:[\w£€$.,-]+\s+){0,2}$"
+    r"\s*(?:an?|the|their|his|her|its|fresh|new|further)?\s*(?:[\w£€$.,()-]+\s+){0,2}$"
 )
 NOT_YET_RE = re.compile(r"\b(?:not|n't) yet\b|\byet to\b", re.IGNORECASE)
 RAISE_BEFORE_RE = re.compile(r"\b(?:increas|improv|rais|better|sweeten|exceed|go beyond)\w*\s+(?:\w+\s+)?$")
