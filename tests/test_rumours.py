@@ -397,6 +397,30 @@ def test_suitors_contenders_withdrawals_and_arrivals_are_stage_cues():
     assert ("Chelsea", "done") in _rule_stages("news090.txt", "Mudryk")
 
 
+def test_the_club_a_post_agrees_with_is_the_seller():
+    # Real posts: "Julio Enciso to Ipswich Town, here we go! ... Agreement with Brighton on straight loan"
+    # (mp091) and "Aston Villa agree deal to sign Donyell Malen from BVB ... Agreement reached with Borussia
+    # Dortmund" (mp052) made Brighton and Dortmund destinations: the capital A hid "agreement with".
+    assert ("Julio Enciso", "Ipswich Town", "Brighton & Hove Albion") in _rule_moves("mp091.txt")
+    assert not any(to == "Borussia Dortmund" for _, to, _ in _rule_moves("mp052.txt"))
+    # "Wolves are advancing in talks to sign Emmanuel Agbadou ..., negotiations underway with Reims" (mp058).
+    assert not any(to == "Stade de Reims" for _, to, _ in _rule_moves("mp058.txt"))
+
+
+def test_a_deal_to_be_sealed_is_not_sealed():
+    # Real posts: "deal set to be formally sealed next week" (mp057), "Agreement being formally sealed" (mp025).
+    from rumourcrawl.extract.rumours.rules import ArticleAnalyser
+
+    analyser = ArticleAnalyser("", None, None, None)
+    for text in (
+        "Abgadou agreed to the move, details being fixed with deal set to be formally sealed next week.",
+        "Agreement being formally sealed.",
+        "Deal sealed with Ajax for €6m package add-ons included.",
+    ):
+        stages = {stage for stage, *_ in analyser._stage_cues(text)}
+        assert ("done" in stages) == text.startswith("Deal sealed"), text
+
+
 def test_two_clubs_agreeing_a_deal_name_the_buyer_first():
     # Real texts: "Norwich and Slavia Prague have reached verbal agreement for Matej Jurasek" (mp186) and
     # "Chelsea and Benfica have agreed a £107million deal for midfielder Enzo Fernandez" (news090).

@@ -278,10 +278,13 @@ HEARSAY_BEFORE_RE = re.compile(r"\b(?:i|we) (?:have |had |'ve )?heard\b|\bi'?m t
 COUNTERPARTY_BEFORE_RE = re.compile(
     r"\b(?:(?:spoken|spoke|speaking|talking|talked) to\s+(?:the\s+)?$)|"
     r"\b(?:agreement|deal|talks|agreed|negotiations|dialogue|discussions|terms|fee|package|contacts?)"
-    r"(?: (?:has been |have been |was |were |is )?(?:reached|struck|agreed|done|opened|held|continuing|ongoing))?"
+    r"(?: (?:has been |have been |was |were |is |are )?"
+    r"(?:reached|struck|agreed|done|opened|held|continuing|ongoing|underway|advanced|advancing|progressing|"
+    r"sealed|signed|completed|closed|in place))?"
     r"(?: (?:in principle|verbally))? with\s+(?:the\s+)?$|"
     # "Liverpool have made formal approach to Bayer Leverkusen for Florian Wirtz": the club asked is the seller.
-    r"\b(?:approach|request|bid|offer|proposal|enquiry|inquiry)(?: [\w£€$.,-]+){0,3}? to\s+(?:the\s+)?$"
+    r"\b(?:approach|request|bid|offer|proposal|enquiry|inquiry)(?: [\w£€$.,-]+){0,3}? to\s+(?:the\s+)?$",
+    re.IGNORECASE,  # a post's line opens with it: "Agreement reached with Borussia Dortmund"
 )
 TABLE_CONTEXT_BEFORE_RE = re.compile(
     r"\b(?:adrift of|behind|ahead of|clear of|above|below|level with|points (?:off|from|on))\s+(?:the\s+)?"
