@@ -171,6 +171,15 @@ def test_a_bid_being_readied_is_interest_and_already_is_no_intention():
     ) == ["interest"]
     assert stages("Now there are claims United are preparing a £53m (€60m) offer for the 24-year-old.") == ["interest"]
     assert "talks" in stages("City have already approached the player's camp, while PSG are also contemplating a move.")
+    # "keen and in talks" (mp180): "an" of "and" was read as an article after "keen", so the talks were intended.
+    assert stages("Chelsea only consider straight loan with Borussia Dortmund keen and in talks.") == [
+        "interest",
+        "talks",
+    ]
+    # "Spurs also had direct meeting with Bayern" (mp122) is talks.
+    assert stages("Spurs also had direct meeting with Bayern to guarantee €60m fee in case Tel decides to accept.") == [
+        "talks"
+    ]
 
 
 def test_returned_to_beaten_to_the_signing_and_to_become_head_coach():

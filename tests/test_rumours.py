@@ -407,6 +407,12 @@ def test_the_club_a_post_agrees_with_is_the_seller():
     assert not any(to == "Stade de Reims" for _, to, _ in _rule_moves("mp058.txt"))
 
 
+def test_signing_his_contract_at_a_club_is_joining_it():
+    # A real post (mp080): "Jeremie Frimpong will sign his contract at Liverpool in the next 24 hours" read
+    # Liverpool as the club whose contract he has ("his contract at Leverkusen"), so no claim.
+    assert any(name == "Jeremie Frimpong" and to == "Liverpool" for name, to, _ in _rule_moves("mp080.txt"))
+
+
 def test_a_deal_to_be_sealed_is_not_sealed():
     # Real posts: "deal set to be formally sealed next week" (mp057), "Agreement being formally sealed" (mp025).
     from rumourcrawl.extract.rumours.rules import ArticleAnalyser

@@ -227,7 +227,9 @@ CLUB_TO_BEFORE_RE = re.compile(
 CLUB_FROM_BEFORE_RE = re.compile(
     r"(?:\bfrom|\bleave|\bleaves|\bleaving|\bleft|\bquit|\bquits|\bdepart(?:s|ed|ing)?|\baway from|\bexit|"
     r"\bexit from|\bexit door at|\bout of|"
-    r"\bsell|\bselling|\bsold by|\bsacked by|\bloan from|\bloaned from|\bloan spell at|\bspell at|\bcontract at|"
+    r"\bsell|\bselling|\bsold by|\bsacked by|\bloan from|\bloaned from|\bloan spell at|\bspell at|"
+    # "his contract at Chelsea" is where he is, but he will "sign his contract at Liverpool", where he goes
+    r"(?<!sign his )(?<!sign her )(?<!sign a )(?<!signed a )(?<!a new )\bcontract at|"
     r"\bresigned as [\w ]{0,20} of|\bpay|\bpaying|\bpaid to|\bpay to|\boffer(?:ed|s|ing)?|"
     r"\b(?:deal|future|career|time|stay|request|unsettled|unhappy|sale|door) at)"
     r"\s+(?:the\s+|rivals?\s+|club\s+|(?:[a-z]+ )?(?:outfit|side|"
@@ -250,10 +252,10 @@ MATCH_CONTEXT_BEFORE_RE = re.compile(
 # talks", "hoping for talks") is interest, not the step itself.
 INTENDED_STEP_BEFORE_RE = re.compile(
     r"\b(?:prepar\w*|ready(?:ing)?|plan\w*|poised|set|expected|likely|lining up|consider\w*|intend\w*|"
-    r"hop(?:e|es|ed|ing)|want\w*|could|may|might|would|will|seek\w*|due|keen|eager)\s+(?:to\s+|for\s+)?(?:make|launch|submit|table|lodge|"
-    r"return with|come back with|follow (?:it|this|that) up with|hold|open|begin|start|enter|have|"
-    r"test [\w'’]+ resolve with)?"
-    r"\s*(?:an?|the|their|his|her|its|fresh|new|further)?\s*(?:[\w£€$.,()-]+\s+){0,2}$"
+    r"hop(?:e|es|ed|ing)|want\w*|could|may|might|would|will|seek\w*|due|keen|eager)\s+(?:to\s+|for\s+)?"
+    r"(?:make|launch|submit|table|lodge|return with|come back with|follow (?:it|this|that) up with|hold|open|begin|"
+    r"start|enter|have|test [\w'’]+ resolve with)?"
+    r"\s*(?:(?:an?|the|their|his|her|its|fresh|new|further)\b)?\s*(?:(?!(?:and|but|or)\s)[\w£€$.,()-]+\s+){0,2}$"
 )
 NOT_YET_RE = re.compile(r"\b(?:not|n't) yet\b|\byet to\b", re.IGNORECASE)
 RAISE_BEFORE_RE = re.compile(r"\b(?:increas|improv|rais|better|sweeten|exceed|go beyond)\w*\s+(?:\w+\s+)?$")
@@ -342,7 +344,7 @@ STAGE_GATE_WORDS = {
     "poss prim main numb expl stay love swoo lini keen inte eye eyes eyed trac moni targ chas "
     "race line turn purs view shor like admi plot hope hopi deli drea cons ask asks aske requ "
     "kept rada tryi look eage rid ways cash sale avai door suit cont fram conv work",
-    "talks": "talk spok spea nego appr disc enqu inqu dial held cont soun quot",
+    "talks": "talk spok spea nego appr disc enqu inqu dial held cont soun quot meet",
     "bid": "bid bids bidd offe subm tabl prop laun",
     "agreed": "stay agre pois set take clos here medi verg pers term leav join depa sign way expe near deal "
     "fee fees subj gree appr",
