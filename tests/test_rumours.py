@@ -407,6 +407,14 @@ def test_the_club_a_post_agrees_with_is_the_seller():
     assert not any(to == "Stade de Reims" for _, to, _ in _rule_moves("mp058.txt"))
 
 
+def test_personal_terms_sealed_and_a_story_confirmed_are_no_done_deal():
+    # Real posts. "Tijjani Reijnders to Manchester City, here we go! ... Personal terms sealed days ago and formal
+    # steps to follow" (mp171) and "Juventus agree deal to sign Alberto Costa ... Exclusive story confirmed as
+    # Juventus will pay up to €15m" (mp007) read as done; both are agreed (GUIDE: "here we go" is agreed).
+    assert ("Manchester City", "done") not in _rule_stages("mp171.txt", "Reijnders")
+    assert ("Juventus", "done") not in _rule_stages("mp007.txt", "Costa")
+
+
 def test_signing_his_contract_at_a_club_is_joining_it():
     # A real post (mp080): "Jeremie Frimpong will sign his contract at Liverpool in the next 24 hours" read
     # Liverpool as the club whose contract he has ("his contract at Leverkusen"), so no claim.
