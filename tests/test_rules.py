@@ -182,6 +182,22 @@ def test_a_bid_being_readied_is_interest_and_already_is_no_intention():
     ]
 
 
+def test_securing_a_player_and_a_move_made_with_his_signing_are_done():
+    # "Newcastle also made a move for the future with the signing of 18-year-old Manchester City midfielder
+    # Harrison" (news077, a real article; his full name here) and "Liverpool ... have made a major statement
+    # by securing Florian Wirtz from Bayer Leverkusen" (news062, without its aside between dashes) gave no claim.
+    def moves(text):
+        return [(r.subject, r.to_club, r.stage) for r in rule_rumours(text)]
+
+    assert ("Alfie Harrison", "Newcastle United", "done") in moves(
+        "Newcastle also made a move for the future with the signing of 18-year-old Manchester City midfielder "
+        "Alfie Harrison for an undisclosed fee."
+    )
+    assert ("Florian Wirtz", "Liverpool", "done") in moves(
+        "Liverpool have made a major statement by securing Florian Wirtz from Bayer Leverkusen in a blockbuster move."
+    )
+
+
 def test_returned_to_beaten_to_the_signing_and_to_become_head_coach():
     # "has returned to", "have beaten X to the signing of" (news062: "They have also beaten Arsenal to the
     # signing of ... Sverre Nypan from Rosenborg") and "to become X head coach" had no claim.

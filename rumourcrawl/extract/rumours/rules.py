@@ -349,7 +349,7 @@ STAGE_GATE_WORDS = {
     "agreed": "stay agre pois set take clos here medi verg pers term leav join depa sign way expe near deal "
     "fee fees subj gree appr",
     "done": "clau name cont rele sign snap sold land capt comp join rejo appo seal unve resi sack loan pen "
-    "char took take left conf offi anno deal exte done brou secu move retu beat arri",
+    "char took take left conf offi anno deal exte done brou secu move retu beat arri acqu",
     "denied": "nowh anyw deny deni rule ruli spok talk noth nobo need plan down dism appr rece offe bid "
     "bids neve here leav stay trut foun cont deal inte sale invi true sell sold",
     "collapsed": "turn reje pull coll fell fall call brok walk snub tabl hija with",
