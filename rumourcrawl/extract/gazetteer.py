@@ -131,7 +131,8 @@ DAY_AFTER_RE = re.compile(r"['’]s\b|\s+(?:night|morning|afternoon|evening)\b")
 # not "Ex-Chelsea" or "Anti-Arsenal", and not another club ("Brighton-Chelsea" is a fixture).
 SURNAME_HALF_BEFORE_RE = re.compile(r"(?<![\w-])(?!(?:Anti|Non|Pro|Post|Pre|Mid)-)([A-ZÀ-Þ][a-zß-ÿ]{2,})-$")
 # Words that look like the first word of a club name but here mark a national side or a non-club.
-NOT_CLUB_AFTER = {"national", "under", "u21", "u19", "women", "ladies", "reserves"}
+NOT_CLUB_AFTER = {"national", "under", "u21", "u19", "reserves"}
+WOMEN_TEAM_AFTER_RE = re.compile(r" (?:Women|Ladies|Féminines|Femenino|Frauen)\b(?!['’]s (?:game|football))")
 
 
 def strip_accents(text: str) -> str:
@@ -325,6 +326,9 @@ class Gazetteer:
                 before = SURNAME_HALF_BEFORE_RE.search(text, max(0, start - 30), start)
                 if before is not None and aliases.get((strip_accents(before.group(1)).casefold(),)) is None:
                     continue  # "Samuel Iling-Junior": half of a double-barrelled name, not Junior FC
+            women = WOMEN_TEAM_AFTER_RE.match(text, end)
+            if women is not None:
+                end = women.end()  # "Chelsea Women": the club's women's team is the club (GUIDE)
             mentions.append(ClubMention(start, end, text[start:end], canonical, alias_type))
         return _drop_name_pairs(text, mentions)
 
