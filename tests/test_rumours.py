@@ -328,6 +328,13 @@ def test_a_common_word_before_a_name_is_not_part_of_it():
     assert "Graham Poll" in people and "Referee Graham Poll" not in people
 
 
+def test_a_nationality_is_no_person():
+    # A real post (mp076): "deal in place for Venezuelan midfielder to join Leo Messi's team" made a person
+    # "Venezuelan", kept as moving to Inter Miami.
+    people = _people_of_text("mp076.txt")
+    assert "Venezuelan" not in people and "Telasco Segovia" in people
+
+
 def test_a_clubs_women_team_is_the_club():
     # A real article (news075): "Chelsea Women broke the $1m transfer fee glass ceiling ... when they bought Naomi
     # Girma" made a person "Chelsea Women"; GUIDE.md maps a women's team to its club.

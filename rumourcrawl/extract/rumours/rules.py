@@ -162,6 +162,9 @@ NOT_NAME_WORDS = set(
     korean china chinese australia australian switzerland swiss austria austrian czech slovakia hungary hungarian
     romania romanian bulgaria bulgarian ukraine ukrainian uruguay uruguayan colombia colombian chile chilean
     peru ecuador paraguay venezuela canada canadian saudi arabia qatar london madrid paris rome munich turin
+    venezuelan ecuadorian peruvian paraguayan bolivian icelandic finnish slovenian bosnian albanian kosovan
+    israeli iranian iraqi tunisian malian guinean congolese jamaican honduran panamanian cuban uzbek armenian
+    lithuanian latvian estonian cypriot maltese zambian zimbabwean kenyan gabonese angolan gambian haitian emirati
     lisbon glasgow edinburgh manchester merseyside rio janeiro sao paulo los angeles la new york san
     sebastian belgrade lancashire yorkshire midlands achilles god christ easter champions' europa national
     international under-21 under-21s u21 unicef canal plus city united town county rovers athletic wanderers albion
