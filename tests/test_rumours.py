@@ -449,6 +449,15 @@ def test_a_deal_to_be_sealed_is_not_sealed():
         assert ("done" in stages) == text.startswith("Deal sealed"), text
 
 
+def test_the_club_a_player_leaves_is_no_row_of_his():
+    # A real article (news048): "Midfielder Ruben Loftus-Cheek could be shown the exit door at Chelsea" and
+    # "Chelsea could part ways with the striker" (Aubameyang) kept Chelsea as their destination (0.8 and more).
+    text, title, *_ = read_article(TRAIN_DIR / "news048.txt")
+    rows = {(r.subject, r.to_club) for r in extract_rumours(text, title=title)}
+    assert ("Ruben Loftus-Cheek", None) in rows and ("Ruben Loftus-Cheek", "Chelsea") not in rows
+    assert ("Pierre-Emerick Aubameyang", "Chelsea") not in rows
+
+
 def test_two_clubs_agreeing_a_deal_name_the_buyer_first():
     # Real texts: "Norwich and Slavia Prague have reached verbal agreement for Matej Jurasek" (mp186) and
     # "Chelsea and Benfica have agreed a £107million deal for midfielder Enzo Fernandez" (news090).

@@ -61,7 +61,7 @@ class Reading:
     person_clubs: dict[int, tuple[int, int]] | None = None  # features._club_candidates
     sentence_words: dict[int, dict[str, float]] = field(default_factory=dict)  # features._sentence_words
     homes: dict[int, set[str]] | None = None  # features._home_clubs
-    rule_links: tuple | None = None  # features._rule_links
+    rule_links: tuple | None = None  # features.rule_links
     _person_ranks: dict[int, int] | None = None
     _club_ranks: dict[str, int] | None = None
     _mention_counts: dict[int, int] | None = None

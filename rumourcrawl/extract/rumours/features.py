@@ -249,7 +249,7 @@ def candidate_features(reading: Reading, candidate: Candidate, facts: SentenceFa
     if club is not None and club in _home_clubs(reading).get(id(person), ()):
         f["home_club"] = 1.0
     # What the rules claimed around this pair: the club as the person's selling club, other destinations.
-    dests, froms, taken = _rule_links(reading)
+    dests, froms, taken = rule_links(reading)
     if club is not None:
         if (id(person), club) in froms:
             f["rule_from_club"] = 1.0
@@ -418,7 +418,7 @@ def person_facts(reading: Reading, person) -> dict[str, float]:
     return f
 
 
-def _rule_links(reading: Reading) -> tuple[dict[int, set[str]], set[tuple[int, str]], set[str]]:
+def rule_links(reading: Reading) -> tuple[dict[int, set[str]], set[tuple[int, str]], set[str]]:
     """The rules' claims as lookups: id(person) → destinations, (person, selling club) pairs, claimed clubs."""
     if reading.rule_links is None:
         dests: dict[int, set[str]] = {}

@@ -12,7 +12,7 @@ import re
 from ..fees import find_fees, parse_fee
 from ..models import Rumour
 from .candidates import Candidate, Reading
-from .features import person_facts
+from .features import person_facts, rule_links
 from .model import Scores
 from .rules import Claim
 
@@ -27,7 +27,7 @@ def decide_rows(
     best: dict[tuple[str, str | None], tuple[float, int]] = {}
     for i, candidate in enumerate(reading.candidates):
         p = float(scores.keep[i])
-        if p < threshold or _not_a_mover(reading, candidate):
+        if p < threshold or _not_a_mover(reading, candidate) or _leaves_that_club(reading, candidate):
             continue
         key = candidate.key
         if key not in best or p > best[key][0]:
@@ -84,6 +84,16 @@ def _likeliest(probabilities, labels: list[str], preferences: list[set[str]]) ->
         if found is not None:
             return found
     return ranked[0]
+
+
+def _leaves_that_club(reading: Reading, candidate: Candidate) -> bool:
+    """A club the rules read as the one the person leaves ("Leeds wanted to sell Raphinha", "exit door at
+    Chelsea") is no destination of his, unless the rules also claimed the pair itself (a stay is his own
+    club). The model kept such pairs on the words around them; out of fold dropping them lifted F1."""
+    if candidate.to_club is None or candidate.rule_claims:
+        return False
+    _destinations, leaves, _claimed = rule_links(reading)
+    return (id(candidate.person), candidate.to_club) in leaves
 
 
 def _not_a_mover(reading: Reading, candidate: Candidate) -> bool:
