@@ -232,7 +232,8 @@ CLUB_FROM_BEFORE_RE = re.compile(
     r"\bexit from|\bexit door at|\bout of|"
     r"\bsell|\bselling|\bsold by|\bsacked by|\bloan from|\bloaned from|\bloan spell at|\bspell at|"
     # "his contract at Chelsea" is where he is, but he will "sign his contract at Liverpool", where he goes
-    r"(?<!sign his )(?<!sign her )(?<!sign a )(?<!signed a )(?<!a new )\bcontract at|"
+    r"\bcontract at(?<!sign his contract at)(?<!sign her contract at)(?<!sign a contract at)"
+    r"(?<!signed a contract at)(?<!a new contract at)|"
     r"\bresigned as [\w ]{0,20} of|\bpay|\bpaying|\bpaid to|\bpay to|\boffer(?:ed|s|ing)?|"
     r"\b(?:deal|future|career|time|stay|request|unsettled|unhappy|sale|door) at)"
     r"\s+(?:the\s+|rivals?\s+|club\s+|(?:[a-z]+ )?(?:outfit|side|"
@@ -355,7 +356,7 @@ STAGE_GATE_WORDS = {
     "char took take left conf offi anno deal exte done brou secu move retu beat arri acqu",
     "denied": "nowh anyw deny deni rule ruli spok talk noth nobo need plan down dism appr rece offe bid "
     "bids neve here leav stay trut foun cont deal inte sale invi true sell sold",
-    "collapsed": "turn reje pull coll fell fall call brok walk snub tabl hija with",
+    "collapsed": "turn reje pull coll fell fall call brok walk snub tabl hija withdr",
 }
 STAGE_GATES = {stage: frozenset(words.split()) for stage, words in STAGE_GATE_WORDS.items()}
 CUE_GATE_PREFIXES = frozenset().union(*STAGE_GATES.values())
@@ -367,6 +368,8 @@ def cue_word_keys(lowered: str) -> set[str]:
     keys = {word[:4] for word in GATE_WORD_RE.findall(lowered)}
     if "no one" in lowered or "no-one" in lowered:
         keys.add("nobo")
+    if "withdr" in lowered:
+        keys.add("withdr")  # "withdrawn their interest": a longer key than "with", which most sentences have
     return keys
 
 
