@@ -360,12 +360,13 @@ STAGE_GATE_WORDS = {
 }
 STAGE_GATES = {stage: frozenset(words.split()) for stage, words in STAGE_GATE_WORDS.items()}
 CUE_GATE_PREFIXES = frozenset().union(*STAGE_GATES.values())
-GATE_WORD_RE = re.compile(r"[a-z]+")
+# The first four letters of each run of letters (a shorter run whole): the keys themselves, no slicing.
+GATE_KEY_RE = re.compile(r"(?<![a-z])[a-z]{1,4}")
 
 
 def cue_word_keys(lowered: str) -> set[str]:
     """The gate keys of a lower-cased sentence: each word's first four letters, and short words whole."""
-    keys = {word[:4] for word in GATE_WORD_RE.findall(lowered)}
+    keys = set(GATE_KEY_RE.findall(lowered))
     if "no one" in lowered or "no-one" in lowered:
         keys.add("nobo")
     if "withdr" in lowered:
