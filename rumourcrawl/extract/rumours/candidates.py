@@ -27,8 +27,8 @@ from .rules import (
 # National sides, for coaches' appointments ("Ancelotti to Brazil"): not in the club gazetteer.
 NATIONAL_TEAMS = tuple(LEXICONS["national_teams"])
 NATIONAL_TEAM_RE = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in NATIONAL_TEAMS) + r")\b(?!\s+[A-Z])")
-# Links and handles ("https://t.co/1ihHPT9Ntm", "@MatteMoretto") end many posts: their capitals are no names.
-LINK_OR_HANDLE_RE = re.compile(r"(?:https?://|www\.)\S+")
+# Links end many posts ("https://t.co/1ihHPT9Ntm"): their capitals are no names.
+LINK_RE = re.compile(r"(?:https?://|www\.)\S+")
 
 
 @dataclass
@@ -194,7 +194,7 @@ def _add_weak_people(analyser: ArticleAnalyser) -> None:
     weak: dict[str, Person] = {}
     for info in analyser.infos:
         taken = [(m.start, m.end) for m in info.mentions]
-        taken += [m.span() for m in LINK_OR_HANDLE_RE.finditer(info.sentence.text)]
+        taken += [m.span() for m in LINK_RE.finditer(info.sentence.text)]
         for start, end, name in analyser.name_candidates(info.sentence.text, info.clubs):
             if any(s < end and start < e for s, e in taken):
                 continue

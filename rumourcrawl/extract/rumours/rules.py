@@ -49,8 +49,6 @@ NEGATION_RE = re.compile(
     re.IGNORECASE,
 )
 # Background, not a live claim.
-# Substrings every branch of HISTORICAL_CUES needs, one of them in the lower-cased text: a cheap gate.
-HISTORICAL_GATE_RE = re.compile("linked|previously|since|before|past|close to|almost|nearly|years|who|which")
 HISTORICAL_CUES = re.compile(
     r"\balready been linked\b|\bpreviously\b(?! (?:said|stated|claimed|told|admitted|insisted|revealed|indicated))|"
     r"\bsince (?:his|her|their) (?:move|arrival|switch|transfer)\b|\bbefore (?:sealing|joining|moving)\b|"
@@ -60,6 +58,8 @@ HISTORICAL_CUES = re.compile(
     r"\bsince (?:the |he |she |his |her )?[\w -]{0,20}(?:took over|joined|arrived|moved|was sacked|"
     r"was dismissed|left|departed|resigned|quit)",
 )  # read on lower-cased text: IGNORECASE makes this long alternation several times slower
+# Substrings every branch of HISTORICAL_CUES needs, one of them in the lower-cased text: a cheap gate.
+HISTORICAL_GATE_RE = re.compile("linked|previously|since|before|past|close to|almost|nearly|years|who|which")
 PAST_SEASON_RE = re.compile(r"\blast (?:season|summer|year|january|window)\b|\bin the close season\b", re.I)
 PAST_YEAR_RE = re.compile(
     r"\b(?:in|since|of) (?:(?:January|February|March|April|May|June|July|August|"
