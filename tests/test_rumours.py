@@ -533,3 +533,20 @@ def test_the_stage_is_the_models_likeliest_among_the_stages_the_rules_and_cues_r
     # No rule claim: "Man City" meets him in sentences cued talks and done; the model leans to done of those.
     assert _stage(reading, phillips["Manchester City"], leaning_to_interest, stages) == "done"
     assert _stage(reading, phillips["Red Star Belgrade"], leaning_to_interest, stages) == "interest"  # no cue
+
+
+def test_clubs_listed_after_including_or_such_as_are_buyers():
+    # Real texts: "clubs keen on signing him on a permanent deal, including Ajax and Feyenoord" (mp073),
+    # "Several clubs were interested in signing the defender including Bayern, Schalke" (mp197) and "linked with
+    # Premier League rivals such as Arsenal and Chelsea" (news077) named no buyer: the list was too far from its cue.
+    moves = _rule_moves("mp073.txt")
+    assert {
+        ("Hindolo Mustapha", "Ajax", "Crystal Palace"),
+        ("Hindolo Mustapha", "Feyenoord Rotterdam", "Crystal Palace"),
+    } <= moves
+    assert {("Justin von der Hitz", "Bayern Munich", None), ("Justin von der Hitz", "Schalke 04", None)} <= _rule_moves(
+        "mp197.txt"
+    )
+    assert {("Ivan Toney", "Arsenal", "Brentford"), ("Ivan Toney", "Chelsea", "Brentford")} <= _rule_moves(
+        "news077.txt"
+    )

@@ -409,6 +409,12 @@ VACANCY_RE = re.compile(
     r"replacement|successor|vacancy|vacant|favourite to (?:become|be named|replace|succeed))\b"
 )
 FORMER_CLUB_BEFORE_RE = re.compile(r"\b(?:former|ex-?)\s")
+# "clubs keen on him, including Ajax", "linked with Premier League rivals such as Arsenal": the list is of buyers.
+SUITOR_LIST_BEFORE_RE = re.compile(
+    r"\b(?:clubs|sides|teams|suitors|rivals|admirers|outfits)\b[^.;:]{0,80}?\b(?:including|includes?|such as|"
+    r"among them|led by)\s+(?:the\s+)?"
+    r"(?:[\w ]{0,30}?(?:giants|sides?|clubs?|champions|rivals|outfits?|powerhouses?)\s+)?$"
+)
 CLUB_STAFF_AFTER_RE = re.compile(r"\s+(?:people|officials|chiefs|hierarchy|board|scouts|directors|bosses)\b")
 LEFT_CLUB_VERB_RE = re.compile(
     r"\b(?:sacked|sack|dismissed|axed|fired|released|resigned|quit|left(?! it\b)|parted company|"
@@ -1929,6 +1935,7 @@ class ArticleAnalyser:
                 pair_roles[first.start], pair_roles[second.start] = "to", "from"
         previous_role = None
         previous_end = -1
+        suitor_list = "includ" in text or "such as" in text or "among them" in text or "led by" in text
         for club in clubs:
             before = text[max(0, club.start - 40) : club.start]
             after = text[club.end : club.end + 80]
@@ -1985,6 +1992,8 @@ class ArticleAnalyser:
             ):
                 role = "to"  # "the Valencia people ... are interested", "Newcastle scouts have watched him"
             elif BUYER_NOUN_BEFORE_RE.search(before):
+                role = "to"
+            elif suitor_list and SUITOR_LIST_BEFORE_RE.search(text, max(c_start, club.start - 130), club.start):
                 role = "to"
             elif COUNTERPARTY_BEFORE_RE.search(before):
                 role = "counterparty"
