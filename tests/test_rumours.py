@@ -550,3 +550,14 @@ def test_clubs_listed_after_including_or_such_as_are_buyers():
     assert {("Ivan Toney", "Arsenal", "Brentford"), ("Ivan Toney", "Chelsea", "Brentford")} <= _rule_moves(
         "news077.txt"
     )
+
+
+def test_on_his_trail_contemplating_a_move_and_working_on_a_contract_are_cues():
+    # Real texts: "Manchester City, Manchester United, Chelsea, Real Madrid and Barcelona are all reportedly on his
+    # trail" (news007), "PSG are also contemplating a move" (news037), "Aston Villa are working on a new contract
+    # for Rogers" (news051) and "Chelsea are trying to convince N'Golo Kante and Kai Havertz to sign a new deal"
+    # (news048) had no cue, so the rules read no claim.
+    assert {("Manchester City", "interest"), ("Barcelona", "interest")} <= _rule_stages("news007.txt", "Rice")
+    assert ("Paris Saint-Germain", "interest") in _rule_stages("news037.txt", "Guimaraes")
+    assert ("Aston Villa", "talks") in _rule_stages("news051.txt", "Rogers")
+    assert ("Chelsea", "talks") in _rule_stages("news048.txt", "Havertz")

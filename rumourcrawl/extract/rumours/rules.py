@@ -347,8 +347,8 @@ STAGE_GATE_WORDS = {
     "interest": "read will prep happ open batt figh scra tug tuss weig want watc scou rule tabs iden pote "
     "poss prim main numb expl stay love swoo lini keen inte eye eyes eyed trac moni targ chas "
     "race line turn purs view shor like admi plot hope hopi deli drea cons ask asks aske requ "
-    "kept rada tryi look eage rid ways cash sale avai door suit cont fram conv work",
-    "talks": "talk spok spea nego appr disc enqu inqu dial held cont soun quot meet",
+    "kept rada tryi look eage rid ways cash sale avai door suit cont fram conv work trai aimi seek push",
+    "talks": "talk spok spea nego appr disc enqu inqu dial held cont soun quot meet work prog tryi",
     "bid": "bid bids bidd offe subm tabl prop laun",
     "agreed": "stay agre pois set take clos here medi verg pers term leav join depa sign way expe near deal "
     "fee fees subj gree appr",
