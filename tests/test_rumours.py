@@ -561,3 +561,11 @@ def test_on_his_trail_contemplating_a_move_and_working_on_a_contract_are_cues():
     assert ("Paris Saint-Germain", "interest") in _rule_stages("news037.txt", "Guimaraes")
     assert ("Aston Villa", "talks") in _rule_stages("news051.txt", "Rogers")
     assert ("Chelsea", "talks") in _rule_stages("news048.txt", "Havertz")
+
+
+def test_a_noun_anaphor_is_the_last_player_named_not_the_first():
+    # Real text (news025): "Nkunku's imminent sale could help Chelsea trump ... Tottenham Hotspur to the signing
+    # of RB Leipzig midfielder Xavi Simons. The 22-year-old is in London ... Chelsea and Spurs are both known to
+    # hold an interest in the Dutch international." The international is Simons; Nkunku was read.
+    assert {("Chelsea", "interest"), ("Tottenham Hotspur", "interest")} <= _rule_stages("news025.txt", "Simons")
+    assert ("Tottenham Hotspur", "interest") not in _rule_stages("news025.txt", "Nkunku")

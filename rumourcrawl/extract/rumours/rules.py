@@ -1287,7 +1287,7 @@ class ArticleAnalyser:
                 # "McKenna will leave Ipswich and take over from Glasner": still McKenna, not the player named
                 last_mover = claimed_mover
             elif movers_here:
-                last_mover = next((p for p in movers_here if p.role == "player"), movers_here[0])
+                last_mover = next((p for p in reversed(movers_here) if p.role == "player"), movers_here[-1])
             self._recent_movers = movers_here or self._recent_movers
         return self.claims
 
