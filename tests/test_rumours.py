@@ -569,3 +569,12 @@ def test_a_noun_anaphor_is_the_last_player_named_not_the_first():
     # hold an interest in the Dutch international." The international is Simons; Nkunku was read.
     assert {("Chelsea", "interest"), ("Tottenham Hotspur", "interest")} <= _rule_stages("news025.txt", "Simons")
     assert ("Tottenham Hotspur", "interest") not in _rule_stages("news025.txt", "Nkunku")
+
+
+def test_a_described_club_still_belongs_to_the_list_before_it():
+    # Real text (news021): "The suitors include Dutch giants Ajax, PSV Eindhoven, and FC Utrecht, alongside Italian
+    # powerhouses Inter Milan and AC Milan." and "Interest also extends to Club Brugge, FC Copenhagen, and current
+    # German champions Bayer Leverkusen." The Milan clubs and Leverkusen fell out of the lists.
+    stages = _rule_stages("news021.txt", "Fejokwu")
+    assert {("Ajax", "interest"), ("Inter Milan", "interest"), ("AC Milan", "interest")} <= stages
+    assert ("Bayer Leverkusen", "interest") in stages

@@ -490,7 +490,11 @@ SELLER_BOSS_RE = re.compile(
 )
 LIST_JOIN_RE = re.compile(r"\s*(?:,|&|and|,\s*and)\s*")
 # Between two names or clubs of one list ("Mendy, Garcia and Alaba", "Rangers and the Fulham"): one unit.
-LISTED_GAP_RE = re.compile(r"\s*(?:,|,?\s*and|,?\s*or|,?\s*as well as|&)\s*(?:the\s+)?")
+LISTED_GAP_RE = re.compile(
+    # "Ajax, PSV and FC Utrecht, alongside Italian powerhouses Inter Milan": a described member is still listed.
+    r"\s*(?:,|,?\s*and|,?\s*or|,?\s*as well as|,?\s*alongside|&)\s*(?:the\s+)?"
+    r"(?:(?:current\s+)?[A-Z][a-z]+\s+(?:giants|powerhouses|champions|side|outfit)\s+)?"
+)
 RELATIVE_START_RE = re.compile(r"^\W*(?:who|which|whose)\b")
 OBJECT_BEFORE_RE = re.compile(
     r"\b(?:to|by|with|under|than|over|replace|replacing|replaces|behind|alongside|ahead of|like|beat|beating|"
