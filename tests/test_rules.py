@@ -233,3 +233,17 @@ def test_a_club_that_announced_a_player_is_his_buyer_not_his_club():
     assert [
         (r.subject, r.to_club, r.stage) for r in rule_rumours("Wolves announced the arrival of defender Nasser Djiga.")
     ] == [("Nasser Djiga", "Wolverhampton Wanderers", "done")]
+
+
+def test_a_transfer_list_ends_where_its_lines_end():
+    # Invented, in the "Name (Club) fee" style of done-deal lists: the fee and a loan are read, and a line in the
+    # same shape after the prose that ends the list is no move.
+    text = (
+        "Everton done deals\n\nArrivals\n\nJack Grealish (Manchester City) loan\n\nMark Travers (Bournemouth) £4m\n\n"
+        "Everton fans will hope Grealish finds his form again at Goodison Park.\n\n"
+        "Seamus Coleman (Everton) will captain the side."
+    )
+    rows = {(r.subject, r.to_club, r.from_club, r.kind, r.fee) for r in rule_rumours(text)}
+    assert ("Jack Grealish", "Everton", "Manchester City", "loan", None) in rows
+    assert ("Mark Travers", "Everton", "Bournemouth", "transfer", "£4m") in rows
+    assert not any(subject == "Seamus Coleman" for subject, *_ in rows)

@@ -578,3 +578,14 @@ def test_a_described_club_still_belongs_to_the_list_before_it():
     stages = _rule_stages("news021.txt", "Fejokwu")
     assert {("Ajax", "interest"), ("Inter Milan", "interest"), ("AC Milan", "interest")} <= stages
     assert ("Bayer Leverkusen", "interest") in stages
+
+
+def test_a_transfer_list_under_its_heading_gives_done_moves_in_the_headings_direction():
+    # Real text (news043): "Liverpool's arrivals" then "- Florian Wirtz: Bayer Leverkusen - £116 million.", and
+    # "Liverpool's departures" then "- Trent Alexander-Arnold: Real Madrid - £8.4 million." The lines had no cue.
+    moves = _rule_moves("news043.txt")
+    assert ("Florian Wirtz", "Liverpool", "Bayer Leverkusen") in moves
+    assert ("Freddie Woodman", "Liverpool", "Preston North End") in moves
+    assert ("Trent Alexander-Arnold", "Real Madrid", "Liverpool") in moves
+    assert ("Owen Beck", "Derby County", "Liverpool") in moves
+    assert {stage for _, stage in _rule_stages("news043.txt", "Wirtz")} == {"done"}

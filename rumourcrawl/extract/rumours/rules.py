@@ -520,6 +520,18 @@ ADD_ONS_RE = re.compile(
     r"(?:in )?(?:add-ons|bonuses|variables|add ons))",
     re.IGNORECASE,
 )
+# A transfer list under a heading ("Liverpool's arrivals" / "Departures:"), one line a player:
+# "- Florian Wirtz: Bayer Leverkusen - £116 million." or "Florian Wirtz (Bayer Leverkusen) £116m".
+TRANSFER_LIST_HEADING_RE = re.compile(
+    r"^(?:(?P<club>[^:]{2,40}?)(?:[’']s?)?\s+)?(?:confirmed\s+|summer\s+|january\s+)?"
+    r"(?P<direction>arrivals|signings|incomings|ins|departures|outgoings|exits|outs|transfers (?:in|out)|"
+    r"players (?:in|out)|in|out)\s*:?$",
+    re.IGNORECASE,
+)
+TRANSFER_LIST_LINE_RE = re.compile(
+    r"^[-•*–]?\s*(?P<name>[^:()\[\]–—]{3,50}?)\s*(?::|\s[–—-]\s|\(|\[)\s*(?P<club>[^()\[\]:–—]{2,45}?)\s*"
+    r"(?:\)|\]|\s[–—-]\s|,|$)\s*(?P<rest>.*)$"
+)
 WHATEVER_FEE_RE = re.compile(
     r"\b(?:whatever (?:amount|fee|it takes)[\w ]{0,20}|undisclosed fee|nominal fee|free transfer)", re.IGNORECASE
 )
@@ -1248,6 +1260,7 @@ class ArticleAnalyser:
         last_speaker: Person | None = None
         carried_source: tuple[str | None, int | None] = (None, None)
         self._recent_movers: list[Person] = []  # the movers of the last sentence that named any
+        list_heading: tuple[str, str] | None = None
         for info, following in zip(self.infos, self.infos[1:], strict=False):
             paren = PAREN_SOURCE_RE.match(following.sentence.text)
             if paren is not None and following.sentence.paragraph == info.sentence.paragraph:
@@ -1273,7 +1286,8 @@ class ArticleAnalyser:
             elif sentence.quoted and info.speaker is not None:
                 pass
             info.source, info.source_tier = source, tier
-            claimed_mover = self._frames(info, last_mover)
+            list_heading = self._transfer_list_heading(info, list_heading)
+            claimed_mover = self._transfer_list_line(info, list_heading) or self._frames(info, last_mover)
             narrative_mentions = [m for m in info.mentions if not sentence.in_quote(m.start)]
             if narrative_mentions:
                 # "He said" after "Larne boss McGeough has yet to confirm that Weir ...": the sentence's
@@ -1294,6 +1308,63 @@ class ArticleAnalyser:
                 last_mover = next((p for p in reversed(movers_here) if p.role == "player"), movers_here[-1])
             self._recent_movers = movers_here or self._recent_movers
         return self.claims
+
+    def _transfer_list_heading(self, info: SentenceInfo, heading: tuple[str, str] | None) -> tuple[str, str] | None:
+        """The list a sentence opens or goes on with: (direction "in" or "out", the club it is for), or None."""
+        text = info.sentence.text.strip()
+        match = TRANSFER_LIST_HEADING_RE.match(text)
+        if match is not None:
+            if match.group("club"):
+                offset = len(info.sentence.text) - len(info.sentence.text.lstrip())
+                # The words before "arrivals" must be a club and nothing more ("Liverpool's arrivals").
+                club = next(
+                    (c.canonical for c in info.clubs if c.start == offset and c.end - offset >= match.end("club")),
+                    None,
+                )
+            else:
+                club = self._main_club()
+            if club is None:
+                return None
+            direction = match.group("direction").lower()
+            outward = direction.startswith(("dep", "out", "exi")) or direction.endswith("out")
+            return ("out" if outward else "in", club)
+        if heading is not None and TRANSFER_LIST_LINE_RE.match(text):
+            return heading
+        return None
+
+    def _transfer_list_line(self, info: SentenceInfo, heading: tuple[str, str] | None) -> Person | None:
+        """ "- Florian Wirtz: Bayer Leverkusen - £116 million." under "Liverpool's arrivals": a done move."""
+        if heading is None or not info.mentions or not info.clubs:
+            return None
+        text = info.sentence.text.strip()
+        match = TRANSFER_LIST_LINE_RE.match(text)
+        if match is None:
+            return None
+        offset = len(info.sentence.text) - len(info.sentence.text.lstrip())
+        mention = info.mentions[0]
+        club = next((c for c in info.clubs if match.start("club") <= c.start - offset < match.end("club")), None)
+        if club is None or not (match.start("name") <= mention.start - offset < match.end("name")):
+            return None
+        direction, list_club = heading
+        to_club, from_club = (list_club, club.canonical) if direction == "in" else (club.canonical, list_club)
+        rest = match.group("rest")
+        kind = "loan" if re.search(r"\bloan\b", rest, re.IGNORECASE) else "transfer"
+        fee = WHATEVER_FEE_RE.search(rest) or SYMBOL_FEE_RE.search(rest) or WORD_FEE_RE.search(rest)
+        self._add(
+            mention.person,
+            to_club,
+            from_club,
+            kind,
+            "done",
+            info.source,
+            info.source_tier,
+            text,
+            fee.group(0).strip() if fee else None,
+            False,
+            {},
+            info,
+        )
+        return mention.person
 
     def _anaphor_target(self, clause_text: str, last_mover: Person) -> Person:
         """Who "he" or "the 24-year-old" is: the last mover, unless the clause opens "The Ipswich manager" and
