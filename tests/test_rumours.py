@@ -589,3 +589,12 @@ def test_a_transfer_list_under_its_heading_gives_done_moves_in_the_headings_dire
     assert ("Trent Alexander-Arnold", "Real Madrid", "Liverpool") in moves
     assert ("Owen Beck", "Derby County", "Liverpool") in moves
     assert {stage for _, stage in _rule_stages("news043.txt", "Wirtz")} == {"done"}
+
+
+def test_a_denial_that_is_negated_is_no_denial():
+    # Real texts: "Manchester United and Newcastle United can't be ruled out either" (news007) and "Newcastle and West
+    # Ham are not the only interested parties" (news012) were read as denials of the clubs' interest.
+    stages = _rule_stages("news007.txt", "Rice")
+    assert ("Newcastle United", "speculation") in stages
+    assert not {("Manchester United", "denied"), ("Newcastle United", "denied")} & stages
+    assert ("West Ham United", "denied") not in _rule_stages("news012.txt", "Ramsey")

@@ -261,6 +261,8 @@ INTENDED_STEP_BEFORE_RE = re.compile(
     r"start|enter|have|test [\w'’]+ resolve with)?"
     r"\s*(?:(?:an?|the|their|his|her|its|fresh|new|further)\b)?\s*(?:(?!(?:and|but|or)\s)[\w£€$.,()-]+\s+){0,2}$"
 )
+NOT_ONLY_RE = re.compile(r"\bnot (?:the only|alone|just)\b")
+NEGATED_DENIAL_BEFORE_RE = re.compile(r"(?:\bnot|\bnever|n[’']t|\bcannot)\s+(?:be\s+|been\s+|being\s+)?$")
 NOT_YET_RE = re.compile(r"\b(?:not|n't) yet\b|\byet to\b", re.IGNORECASE)
 RAISE_BEFORE_RE = re.compile(r"\b(?:increas|improv|rais|better|sweeten|exceed|go beyond)\w*\s+(?:\w+\s+)?$")
 NOT_ENOUGH_AFTER_RE = re.compile(
@@ -1658,6 +1660,8 @@ class ArticleAnalyser:
                     negated = bool(NEGATION_RE.search(window))
                     if negated and NOT_YET_RE.search(window):
                         continue  # "have not yet made an offer": how far it has got, not a denial
+                    if negated and NOT_ONLY_RE.search(window):
+                        negated = False  # "are not the only interested parties": others are interested too
                     if (
                         negated
                         and stage == "bid"
@@ -1681,6 +1685,10 @@ class ArticleAnalyser:
                     and lowered[match.end() : match.end() + 1] in ("’", "'")
                 ):
                     stage = "interest"  # a scare-quoted ‘agreeing’ is the writer's hedge, not a deal agreed
+                elif stage == "denied" and NEGATED_DENIAL_BEFORE_RE.search(
+                    lowered, max(0, match.start() - 20), match.start()
+                ):
+                    stage = "speculation"  # "can't be ruled out", "did not deny": the move is still open
                 if (stage == "denied" or negated) and lowered.startswith(" yet", match.end()):
                     continue  # "no bid yet": how far it has got, not a denial
                 found.append((stage, match.start(), match.end(), negated))
