@@ -347,7 +347,8 @@ def print_report(report: Report, out: TextIO = sys.stdout) -> None:
     if report.cross_validated:
         sections.append(
             (
-                f"cross-validated ({report.folds}-fold by text, unlocked texts; no text scored by a model that saw it)",
+                f"cross-validated ({report.folds}-fold by text, unlocked texts; no text scored by a model that saw it, "
+                "but the rules were written against these texts: the locked split is the fair estimate)",
                 report.cross_validated,
             )
         )
