@@ -1307,6 +1307,7 @@ class ArticleAnalyser:
                 # "McKenna will leave Ipswich and take over from Glasner": still McKenna, not the player named
                 last_mover = claimed_mover
             elif movers_here:
+                # The last named: "Nkunku's sale could fund Xavi Simons. The 22-year-old ..." is Simons.
                 last_mover = next((p for p in reversed(movers_here) if p.role == "player"), movers_here[-1])
             self._recent_movers = movers_here or self._recent_movers
         return self.claims
