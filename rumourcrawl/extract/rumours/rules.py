@@ -1314,16 +1314,12 @@ class ArticleAnalyser:
 
     def _transfer_list_heading(self, info: SentenceInfo, heading: tuple[str, str] | None) -> tuple[str, str] | None:
         """The list a sentence opens or goes on with: (direction "in" or "out", the club it is for), or None."""
-        text = info.sentence.text.strip()
+        text = info.sentence.text  # segment() leaves no space around a sentence
         match = TRANSFER_LIST_HEADING_RE.match(text)
         if match is not None:
             if match.group("club"):
-                offset = len(info.sentence.text) - len(info.sentence.text.lstrip())
                 # The words before "arrivals" must be a club and nothing more ("Liverpool's arrivals").
-                club = next(
-                    (c.canonical for c in info.clubs if c.start == offset and c.end - offset >= match.end("club")),
-                    None,
-                )
+                club = next((c.canonical for c in info.clubs if c.start == 0 and c.end >= match.end("club")), None)
             else:
                 club = self._main_club()
             if club is None:
@@ -1339,33 +1335,21 @@ class ArticleAnalyser:
         """ "- Florian Wirtz: Bayer Leverkusen - £116 million." under "Liverpool's arrivals": a done move."""
         if heading is None or not info.mentions or not info.clubs:
             return None
-        text = info.sentence.text.strip()
+        text = info.sentence.text
         match = TRANSFER_LIST_LINE_RE.match(text)
         if match is None:
             return None
-        offset = len(info.sentence.text) - len(info.sentence.text.lstrip())
         mention = info.mentions[0]
-        club = next((c for c in info.clubs if match.start("club") <= c.start - offset < match.end("club")), None)
-        if club is None or not (match.start("name") <= mention.start - offset < match.end("name")):
+        club = next((c for c in info.clubs if match.start("club") <= c.start < match.end("club")), None)
+        if club is None or not (match.start("name") <= mention.start < match.end("name")):
             return None
         direction, list_club = heading
         to_club, from_club = (list_club, club.canonical) if direction == "in" else (club.canonical, list_club)
         rest = match.group("rest")
         kind = "loan" if re.search(r"\bloan\b", rest, re.IGNORECASE) else "transfer"
-        fee = WHATEVER_FEE_RE.search(rest) or SYMBOL_FEE_RE.search(rest) or WORD_FEE_RE.search(rest)
+        fee = self._fee(rest, [("done", 0, 0, False)])  # the heading is the line's done cue
         self._add(
-            mention.person,
-            to_club,
-            from_club,
-            kind,
-            "done",
-            info.source,
-            info.source_tier,
-            text,
-            fee.group(0).strip() if fee else None,
-            False,
-            {},
-            info,
+            mention.person, to_club, from_club, kind, "done", info.source, info.source_tier, text, fee, False, {}, info
         )
         return mention.person
 
