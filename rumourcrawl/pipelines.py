@@ -290,7 +290,9 @@ class _SharedWriter:
         self.path = path
         self.db = store.open_db(path)
         self.batch = store.WriteBatch(self.db, items=items, seconds=seconds) if items > 1 else None
-        self.pending: list[tuple[StorePipeline, CrawledPage]] = []  # in the open batch, not yet committed
+        # In the open batch, not yet committed: each page, and how its listed URL ended if not as itself
+        # ("redirected", "duplicate"), told to the spider only once the batch is committed.
+        self.pending: list[tuple[StorePipeline, CrawledPage, str | None]] = []
         self.users = 0
         self.flusher = None
         if self.batch is not None:
@@ -318,10 +320,16 @@ class _SharedWriter:
                 self.batch.commit()
         except Exception as exc:
             self.lost(pending, exc)
+            return
+        for pipeline, page, outcome in pending:
+            if outcome is not None:
+                _note_outcome(pipeline.crawler, page, "stored", outcome)
 
-    def lost(self, pending: list[tuple[StorePipeline, CrawledPage]], exc: Exception) -> None:
+    def lost(self, pending: list[tuple[StorePipeline, CrawledPage, str | None]], exc: Exception) -> None:
+        """A batch that did not commit: its pages count as failed, and no outcome of theirs is remembered
+        (a listed URL noted "stored" would never be fetched again)."""
         logger.error("Could not store a batch of %d article(s): %s", len(pending), exc)
-        for pipeline, page in pending:
+        for pipeline, page, _outcome in pending:
             pipeline.count_failed(page)
 
     def release(self) -> None:
@@ -392,11 +400,21 @@ class StorePipeline(_StatsPipeline):
                 self.writer.lost(pending, exc)
             raise DropItem(f"store failed: {exc}", log_level="DEBUG") from exc
         self.touched_subjects |= result.subjects
+        # How the listed URL ended, if not as this article's own: known under another URL.
+        outcome = (
+            "duplicate"
+            if result.skipped
+            else "redirected"
+            if page.hints.get("listed_url") not in (page.article.url, page.article.fetched_url)
+            else None
+        )
         if self.batch is not None:
-            self.writer.pending.append((self, page))
+            self.writer.pending.append((self, page, outcome))  # noted once committed (_SharedWriter.commit)
             self.batch.wrote()
             if self.batch.due():
                 self.writer.commit()
+        elif outcome is not None:
+            _note_outcome(self.crawler, page, "stored", outcome)
         if result.skipped:  # another page's copy of a stored article, claiming its URL
             self.stats.inc_value("rumourcrawl/duplicates/canonical")
             logger.warning(
@@ -404,7 +422,6 @@ class StorePipeline(_StatsPipeline):
                 page.url,
                 result.url,
             )
-            _note_outcome(self.crawler, page, "stored", "duplicate")
             raise DropItem(f"copy of {result.url}", log_level="DEBUG")
         if result.canonical_conflict:
             self.stats.inc_value("rumourcrawl/canonical_conflicts")
@@ -412,8 +429,6 @@ class StorePipeline(_StatsPipeline):
                 "%s gives the canonical URL of a different stored article: stored under %s", page.url, result.url
             )
         page.is_new = result.is_new
-        if page.hints.get("listed_url") not in (page.article.url, page.article.fetched_url):
-            _note_outcome(self.crawler, page, "stored", "redirected")  # known under the listed URL too
         # A copy of an article stored before keeps no rumours of its own (see store.save_article).
         if result.is_copy:
             self.stats.inc_value("rumourcrawl/duplicates/content")

@@ -331,3 +331,47 @@ def test_a_failed_article_in_a_batch_leaves_the_others(tmp_path):
     batch.commit()
     assert [r["url"] for r in db["articles"].rows] == [URL]
     assert [r["subject"] for r in db["rumours"].rows] == ["Erling Haaland"]
+
+
+def test_a_redirected_listed_url_whose_batch_failed_to_commit_is_fetched_again(tmp_path):
+    # A listed URL that redirects is remembered as "stored" (its article is known under another URL) and
+    # never fetched again: that must not happen when the batch holding the article failed to commit.
+    site = tmp_path / "site"
+    (site / "pages").mkdir(parents=True)
+    saved = {"sun": "fundus_uk_TheSun_2024_04_22.html", "standard": "fundus_uk_EveningStandard_2024_05_02.html"}
+    for name, page in saved.items():
+        (site / "pages" / f"{name}.html").write_bytes((FIXTURES / "pages" / page).read_bytes())
+    (site / "_routes.json").write_text(
+        '{"/go/sun": {"status": 301, "body": "", "headers": {"Location": "/pages/sun.html"}}}', encoding="utf-8"
+    )
+    items = "".join(
+        f"<item><title>{p}</title><link>{{{{BASE}}}}{p}</link></item>" for p in ("/go/sun", "/pages/standard.html")
+    )
+    (site / "feed.rss").write_text(
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{items}</channel></rss>'
+    )
+    db_path = tmp_path / "rumours.db"
+    db = store.open_db(db_path)
+    # A deferred foreign key broken by the Sun page's row: its savepoint is released, the batch's COMMIT fails.
+    db.execute("CREATE TABLE trap (ref TEXT REFERENCES articles(url) DEFERRABLE INITIALLY DEFERRED)")
+    db.execute(
+        "CREATE TRIGGER refuse_at_commit AFTER INSERT ON articles WHEN NEW.fetched_url LIKE '%sun.html'"
+        " BEGIN INSERT INTO trap VALUES ('nowhere'); END"
+    )
+    db.close()
+    with SnapshotServer(site) as server:
+        crawl = ["crawl", "--feed", server.url("feed.rss"), "--db", str(db_path), *FAST]
+        first = run_cli(*crawl)
+        assert first.returncode == 0, first.stderr
+        database = sqlite_utils.Database(db_path)
+        assert database["articles"].count == 0  # the batch held both articles
+        assert last_run_stats(db_path)["stats"]["rumourcrawl/errors/store_failed"] == 2
+        assert database["listed_urls"].count == 0
+        database.execute("DROP TRIGGER refuse_at_commit")
+        database.close()
+        second = run_cli(*crawl)
+        assert second.returncode == 0, second.stderr
+    database = sqlite_utils.Database(db_path)
+    assert {r["fetched_url"].rsplit("/", 1)[1] for r in database["articles"].rows} == {"sun.html", "standard.html"}
+    listed = {r["url"].rsplit("/", 1)[1]: (r["outcome"], r["reason"]) for r in database["listed_urls"].rows}
+    assert listed == {"sun": ("stored", "redirected")}
