@@ -199,3 +199,33 @@ def test_a_full_rebuild_when_asked(tmp_path):
         rebuild = run_cli("crawl", *page, "--db", str(db_path), *FAST, "-s", "RUMOURCRAWL_REBUILD_STORIES=True")
     assert rebuild.returncode == 0, rebuild.stderr
     assert "nobody-exit" not in {r["id"] for r in sqlite_utils.Database(db_path)["stories"].rows}
+
+
+def test_a_story_is_made_of_the_rows_the_default_views_show(tmp_path):
+    db = store.open_db(tmp_path / "r.db")
+    haaland = {"subject": "Erling Haaland", "from_club": "Manchester City", "to_club": "Real Madrid"}
+    _save(db, "https://a.example/1", [Rumour(**haaland, stage="interest", confidence=0.9)], published="2026-03-02")
+    # An earlier report the model doubts (hidden by default): not the story's first report, stage or fee.
+    doubted = Rumour(
+        **haaland, stage="done", fee_amount=150_000_000, fee_currency="EUR", source="Marca", confidence=0.31
+    )
+    _save(db, "https://b.example/2", [doubted], published="2026-03-01")
+    _save(db, "https://c.example/3", [Rumour(subject="Kobbie Mainoo", to_club="Napoli", stage="bid", confidence=0.32)])
+
+    def stories():
+        return {row["subject"]: row for row in db.query("SELECT * FROM stories")}
+
+    store.refresh_stories(db, min_confidence=0.35)
+    shown = stories()
+    assert (shown["Erling Haaland"]["furthest_stage"], shown["Erling Haaland"]["fee_range"]) == ("interest", None)
+    assert (shown["Erling Haaland"]["rumours"], shown["Erling Haaland"]["first_article"]) == (1, "https://a.example/1")
+    assert shown["Erling Haaland"]["confidence"] == 0.9
+    assert db["story_sources"].count == 0  # Marca's only row is hidden
+    # A story with no row shown is hidden (its best row is under the setting) and made of all its rows.
+    assert (shown["Kobbie Mainoo"]["furthest_stage"], shown["Kobbie Mainoo"]["confidence"]) == ("bid", 0.32)
+    # At a lower setting the doubted report counts.
+    store.refresh_stories(db, min_confidence=0.3)
+    every = stories()["Erling Haaland"]
+    assert (every["furthest_stage"], every["fee_range"], every["rumours"]) == ("done", "€150m", 2)
+    assert every["first_article"] == "https://b.example/2"
+    assert [row["source"] for row in db["story_sources"].rows] == ["Marca"]

@@ -10,6 +10,7 @@ import sqlite_utils
 
 from rumourcrawl.extract.gazetteer import load_gazetteer, name_key, strip_accents
 from rumourcrawl.extract.models import TERMINAL_STAGES
+from rumourcrawl.extract.rumours.model import is_shown, min_confidence_setting
 from rumourcrawl.store.articles import STAGE_RANK
 from rumourcrawl.store.schema import AGREED_STAGES, DENIED_STAGES, SOURCE_STATS_SQL, write_transaction
 
@@ -145,8 +146,15 @@ def _marks(values: list) -> str:
     return ", ".join("?" * len(values))
 
 
-def refresh_stories(db: sqlite_utils.Database, subjects: Iterable[str] | None = None) -> dict[str, int]:
+def refresh_stories(
+    db: sqlite_utils.Database, subjects: Iterable[str] | None = None, min_confidence: float | None = None
+) -> dict[str, int]:
     """Rebuild stories, people and clubs from the rumours of original (non-copy) articles.
+
+    A story's stage, fee, counts, sources and first report come from its rows that the default views
+    show (confidence at least `min_confidence`, by default the min_confidence setting): a hidden row is
+    more often wrong than right, and must not make a story "done". A story none of whose rows is shown
+    is hidden itself (its confidence is its best row's), and is made of all its rows.
 
     With `subjects` (the rumour subjects a run wrote, replaced or removed: SaveResult.subjects), only
     the stories of people sharing a surname with one of them are rebuilt, and the counts of the clubs
@@ -176,8 +184,12 @@ def refresh_stories(db: sqlite_utils.Database, subjects: Iterable[str] | None = 
         person = person_of[name_key(row["subject"])]
         story_id = _slug(" ".join(person) + (f" to {row['to_club']}" if row["to_club"] else " exit"))
         grouped.setdefault(story_id, []).append(row)
-    stories = {story_id: _story(story_id, rows) for story_id, rows in grouped.items()}
-    sources = _story_sources(stories, grouped)
+    floor = min_confidence_setting() if min_confidence is None else min_confidence
+    shown = {
+        story_id: [r for r in rows if is_shown(r["confidence"], floor)] or rows for story_id, rows in grouped.items()
+    }
+    stories = {story_id: _story(story_id, rows) for story_id, rows in shown.items()}
+    sources = _story_sources(stories, shown)
     story_of_rumour = {row["id"]: story_id for story_id, rows in grouped.items() for row in rows}
 
     people: dict[str, dict] = {}
