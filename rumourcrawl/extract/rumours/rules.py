@@ -530,6 +530,9 @@ TRANSFER_LIST_HEADING_RE = re.compile(
     r"players (?:in|out)|in|out)\s*:?$",
     re.IGNORECASE,
 )
+# The words a heading ends with (before "\s*:?"): a cheap test before the heading regex, which backtracks
+# through the first 40 characters of every sentence that is no heading.
+TRANSFER_LIST_HEADING_ENDS = tuple("arrivals signings incomings ins departures outgoings exits outs in out".split())
 TRANSFER_LIST_LINE_RE = re.compile(
     r"^[-•*–]?\s*(?P<name>[^:()\[\]–—]{3,50}?)\s*(?::|\s[–—-]\s|\(|\[)\s*(?P<club>[^()\[\]:–—]{2,45}?)\s*"
     r"(?:\)|\]|\s[–—-]\s|,|$)\s*(?P<rest>.*)$"
@@ -1315,7 +1318,11 @@ class ArticleAnalyser:
     def _transfer_list_heading(self, info: SentenceInfo, heading: tuple[str, str] | None) -> tuple[str, str] | None:
         """The list a sentence opens or goes on with: (direction "in" or "out", the club it is for), or None."""
         text = info.sentence.text  # segment() leaves no space around a sentence
-        match = TRANSFER_LIST_HEADING_RE.match(text)
+        match = (
+            TRANSFER_LIST_HEADING_RE.match(text)
+            if text.rstrip().removesuffix(":").rstrip().lower().endswith(TRANSFER_LIST_HEADING_ENDS)
+            else None
+        )
         if match is not None:
             if match.group("club"):
                 # The words before "arrivals" must be a club and nothing more ("Liverpool's arrivals").
