@@ -10,6 +10,7 @@ out that way, and the strict figures with them counted as predictions.
 
 from __future__ import annotations
 
+import random
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -80,6 +81,24 @@ class EvalResult:
     def kind_accuracy(self) -> float:
         """Share of matched rows whose kind (transfer, loan, appointment, exit, stay) is the gold row's."""
         return sum(f.kind_correct for f in self.files) / self.true_positives if self.true_positives else 0.0
+
+    def f1_interval(self, level: float = 0.9, rounds: int = 2000, seed: int = 0) -> tuple[float, float]:
+        """How far F1 could move with other texts of the same kind: the central `level` share of the F1s
+        of `rounds` resamples of these texts with replacement (a bootstrap by text, as the texts are the
+        unit that was sampled). Seeded, so the same scores give the same interval."""
+        if not self.files:
+            return 0.0, 0.0
+        counts = [(f.true_positives, f.false_positives, f.false_negatives) for f in self.files]
+        rng = random.Random(seed)
+        f1s = []
+        for _ in range(rounds):
+            tp = fp = fn = 0
+            for i in rng.choices(range(len(counts)), k=len(counts)):
+                tp, fp, fn = tp + counts[i][0], fp + counts[i][1], fn + counts[i][2]
+            f1s.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
+        f1s.sort()
+        tail = (1 - level) / 2
+        return f1s[int(tail * (rounds - 1))], f1s[int((1 - tail) * (rounds - 1))]
 
 
 def surname(name: str | None) -> str:
@@ -332,9 +351,10 @@ def honest_report(directories: list[Path], folds: int = 5, with_cv: bool = True)
 def print_report(report: Report, out: TextIO = sys.stdout) -> None:
     def line(label: str, result: EvalResult) -> None:
         gold = result.true_positives + result.false_negatives
+        low, high = result.f1_interval()
         print(
             f"  {label:<9} {len(result.files):>5} {gold:>5}  {result.precision:.3f}  {result.recall:.3f}  "
-            f"{result.f1:.3f}  {result.stage_accuracy:.3f}  {result.kind_accuracy:.3f}",
+            f"{result.f1:.3f}  {result.stage_accuracy:.3f}  {result.kind_accuracy:.3f}  {low:.2f}-{high:.2f}",
             file=out,
         )
 
@@ -356,9 +376,14 @@ def print_report(report: Report, out: TextIO = sys.stdout) -> None:
     sections.append(("tuned-on (the shipped model on its own training texts: not evidence)", report.tuned_on))
     for title, results in sections:
         print(title, file=out)
-        print("  register  texts  gold  prec   recall f1     stage  kind", file=out)
+        print("  register  texts  gold  prec   recall f1     stage  kind   f1 90% interval", file=out)
         for register, result in results.items():
             line(register, result)
+    print(
+        "(f1 90% interval: the middle 90% of F1 over resamples of the texts with replacement; on different texts "
+        "of the same kind F1 can move that much)",
+        file=out,
+    )
     print("candidate recall (gold rows some candidate could become; the model's ceiling)", file=out)
     for register, (found, total) in report.candidates.items():
         print(f"  {register:<9} {found}/{total} = {found / total if total else 0:.3f}", file=out)

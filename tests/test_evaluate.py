@@ -5,7 +5,7 @@ import json
 import shutil
 from pathlib import Path
 
-from rumourcrawl.evaluate import run_eval, run_honest_report, score_file
+from rumourcrawl.evaluate import EvalResult, FileScore, run_eval, run_honest_report, score_file
 from rumourcrawl.extract.models import Rumour
 from rumourcrawl.extract.rumours.labelled import load_labelled
 
@@ -106,7 +106,12 @@ def test_honest_report_has_cross_validated_locked_and_tuned_on_figures(tmp_path)
     assert "  posts         8" in text  # 8 unlocked posts cross-validated
     assert "  posts         2" in text  # 2 locked
     assert "candidate recall" in text and "confidence vs correctness" in text
-    assert "  register  texts  gold  prec   recall f1     stage  kind" in text
+    assert "  register  texts  gold  prec   recall f1     stage  kind   f1 90% interval" in text
+    # Each figure's line ends in its bootstrap interval, which holds the F1 itself.
+    locked = next(line for line in text.split("locked split")[1].splitlines() if line.startswith("  posts"))
+    f1, interval = float(locked.split()[5]), locked.split()[-1]
+    low, high = (float(x) for x in interval.split("-"))
+    assert low <= f1 <= high
 
 
 def test_locked_split_is_every_fifth_file_of_each_source(tmp_path):
@@ -115,3 +120,16 @@ def test_locked_split_is_every_fifth_file_of_each_source(tmp_path):
         (tmp_path / f"{name}.json").write_text('{"rumours": []}', encoding="utf-8")
     locked = sorted(t.name for t in load_labelled(tmp_path) if t.locked)
     assert locked == ["mp005", "news005"]
+
+
+def test_the_f1_interval_widens_with_fewer_texts_and_is_repeatable():
+    uneven = [
+        FileScore(f"t{i}", true_positives=i % 3, false_positives=(i + 1) % 2, false_negatives=i % 2) for i in range(40)
+    ]
+    many, few = EvalResult(uneven), EvalResult(uneven[:8])
+    low, high = many.f1_interval()
+    assert low < many.f1 < high
+    assert many.f1_interval() == (low, high)  # seeded
+    few_low, few_high = few.f1_interval()
+    assert few_high - few_low > high - low
+    assert EvalResult([FileScore("a", 2, 0, 0)] * 5).f1_interval() == (1.0, 1.0)  # no spread in the texts, none in F1
