@@ -598,3 +598,20 @@ def test_a_denial_that_is_negated_is_no_denial():
     assert ("Newcastle United", "speculation") in stages
     assert not {("Manchester United", "denied"), ("Newcastle United", "denied")} & stages
     assert ("West Ham United", "denied") not in _rule_stages("news012.txt", "Ramsey")
+
+
+def _pair_features(text_file: str, surname: str, club: str) -> dict[str, float]:
+    from rumourcrawl.extract.rumours.features import candidate_features, sentence_facts
+
+    reading = _reading_of(text_file)
+    candidate = next(c for c in reading.candidates if surname in c.person.name and c.to_club == club)
+    return candidate_features(reading, candidate, sentence_facts(reading)).flat()
+
+
+def test_a_renewal_does_not_mark_its_own_club_as_the_one_the_player_leaves():
+    # Real posts: a stay's from_club is its destination too (GUIDE), so it is no selling club. As one, it
+    # taught the model that renewals (Meret at Napoli, mp010; Neuer at Bayern, mp111) go nowhere.
+    assert "rule_from_club" not in _pair_features("mp010.txt", "Meret", "Napoli")
+    assert "rule_from_club" not in _pair_features("mp111.txt", "Neuer", "Bayern Munich")
+    # A club the rules read as the one the player leaves still is one: United trying to get rid of Rashford.
+    assert _pair_features("news099.txt", "Rashford", "Manchester United")["rule_from_club"] == 1.0

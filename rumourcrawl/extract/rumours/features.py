@@ -429,7 +429,8 @@ def rule_links(reading: Reading) -> tuple[dict[int, set[str]], set[tuple[int, st
                 if claim.to_club:
                     dests.setdefault(id(c.person), set()).add(claim.to_club)
                     taken.add(claim.to_club)
-                if claim.from_club:
+                if claim.from_club and claim.from_club != claim.to_club:
+                    # a club the person leaves; a stay's from_club is its destination too (GUIDE), no seller
                     froms.add((id(c.person), claim.from_club))
         reading.rule_links = (dests, froms, taken)
     return reading.rule_links
