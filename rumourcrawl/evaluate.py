@@ -256,11 +256,16 @@ def run_eval(directory: str | Path, verbose: bool = False, out: TextIO = sys.std
         f"(rows with confidence at least {min_confidence_setting():.2f})",
         file=out,
     )
-    print(
-        f"precision={result.precision:.3f} recall={result.recall:.3f} f1={result.f1:.3f} "
-        f"stage_accuracy={result.stage_accuracy:.3f} kind_accuracy={result.kind_accuracy:.3f}",
-        file=out,
-    )
+    if result.true_positives + result.false_negatives == 0:
+        # Texts with no claim (tests/eval/matches): every row shown is a false one, and that count is the figure.
+        rate = result.false_positives / len(result.files)
+        print(f"no live gold rows: {result.false_positives} false rows shown, {rate:.2f} per text", file=out)
+    else:
+        print(
+            f"precision={result.precision:.3f} recall={result.recall:.3f} f1={result.f1:.3f} "
+            f"stage_accuracy={result.stage_accuracy:.3f} kind_accuracy={result.kind_accuracy:.3f}",
+            file=out,
+        )
     print(f"excluded from scoring: {result.excluded_historical} predictions flagged historical=True", file=out)
     found, total = candidate_recall(load_labelled(path))
     print(f"candidate recall: {found}/{total} = {found / total if total else 0:.3f}", file=out)

@@ -133,3 +133,13 @@ def test_the_f1_interval_widens_with_fewer_texts_and_is_repeatable():
     few_low, few_high = few.f1_interval()
     assert few_high - few_low > high - low
     assert EvalResult([FileScore("a", 2, 0, 0)] * 5).f1_interval() == (1.0, 1.0)  # no spread in the texts, none in F1
+
+
+def test_match_reports_with_no_claim_yield_few_false_rows():
+    # Real BBC match reports (tests/eval/matches): every row is a false one. A floor that catches a model
+    # or candidate step gone wrong on the commonest football text there is, not a target.
+    out = io.StringIO()
+    assert run_eval(Path(__file__).parent / "eval" / "matches", out=out) == 0
+    line = next(line for line in out.getvalue().splitlines() if line.startswith("no live gold rows"))
+    assert float(line.split()[-3]) <= 1.0  # false rows per report (0.72 when this was written)
+    assert "files=25 tp=0" in out.getvalue()
