@@ -88,8 +88,9 @@ def _likeliest(probabilities, labels: list[str], preferences: list[set[str]]) ->
 
 def _leaves_that_club(reading: Reading, candidate: Candidate) -> bool:
     """A club the rules read as the one the person leaves ("Leeds wanted to sell Raphinha", "exit door at
-    Chelsea") is no destination of his, unless the rules also claimed the pair itself (a stay is his own
-    club). The model kept such pairs on the words around them; out of fold dropping them lifted F1."""
+    Chelsea") is no destination of his, unless the rules also claimed the pair itself (a stay's own club is
+    never among the clubs he leaves: features.rule_links). The model kept such pairs on the words around
+    them; out of fold dropping them lifted F1."""
     if candidate.to_club is None or candidate.rule_claims:
         return False
     _destinations, leaves, _claimed = rule_links(reading)
