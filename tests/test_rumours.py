@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from rumourcrawl.evaluate import _predict, candidate_recall, evaluate_texts, score_file
-from rumourcrawl.extract.article import split_plain_text
+from rumourcrawl.extract.article import extract_article, split_plain_text
 from rumourcrawl.extract.rumours import extract_rumours
 from rumourcrawl.extract.rumours.candidates import read_text
 from rumourcrawl.extract.rumours.labelled import load_labelled, read_article
@@ -615,3 +615,28 @@ def test_a_renewal_does_not_mark_its_own_club_as_the_one_the_player_leaves():
     assert "rule_from_club" not in _pair_features("mp111.txt", "Neuer", "Bayern Munich")
     # A club the rules read as the one the player leaves still is one: United trying to get rid of Rashford.
     assert _pair_features("news099.txt", "Rashford", "Manchester United")["rule_from_club"] == 1.0
+
+
+TEXTS_DIR = Path(__file__).parent / "fixtures" / "texts"
+DEMO_NEWS = Path(__file__).resolve().parents[1] / "rumourcrawl" / "data" / "demo_site" / "news"
+
+
+def test_a_stay_read_before_the_players_club_is_known_is_at_the_club_he_leaves_not_the_one_he_joins():
+    # Real BBC text (see fixtures/texts/README.md): Birmingham's director says "But he's not for sale", a
+    # sentence naming no club. The rules used to guess the article's main club, Blackburn, the bidder.
+    text, title, *_ = read_article(TEXTS_DIR / "bbc-news-sport-273.txt")
+    rows = extract_rumours(text, title=title)
+    stays = {(r.from_club, r.to_club) for r in rows if r.subject == "Robbie Savage" and r.kind == "stay"}
+    assert stays == {("Birmingham City", "Birmingham City")}
+    assert ("Birmingham City", "Blackburn Rovers") in {
+        (r.from_club, r.to_club) for r in rows if r.subject == "Robbie Savage" and r.kind == "transfer"
+    }
+    # The demo's page (invented): a headline "Haaland 'in talks' over Real Madrid move but Man City insist
+    # striker is 'not for sale'" made every talks row of his a stay at Real Madrid.
+    article = extract_article(
+        (DEMO_NEWS / "haaland-real-madrid-talks-man-city-not-for-sale.html").read_text(encoding="utf-8"),
+        url="https://www.football365.com/news/haaland-real-madrid-talks-man-city-not-for-sale",
+    )
+    rows = article.rumours
+    assert {(r.kind, r.to_club) for r in rows if r.to_club == "Real Madrid"} >= {("transfer", "Real Madrid")}
+    assert not any(r.kind == "stay" and r.to_club == "Real Madrid" for r in rows)

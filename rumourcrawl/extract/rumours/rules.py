@@ -1260,6 +1260,7 @@ class ArticleAnalyser:
 
     # -- pass 2: frames ---------------------------------------------------------------------
     def extract(self) -> list[Claim]:
+        self._guessed_stays: list[Claim] = []  # stays whose club was a guess (see _rehome_guessed_stays)
         last_mover: Person | None = None
         last_person: Person | None = None
         last_speaker: Person | None = None
@@ -1313,7 +1314,26 @@ class ArticleAnalyser:
                 # The last named: "Nkunku's sale could fund Xavi Simons. The 22-year-old ..." is Simons.
                 last_mover = next((p for p in reversed(movers_here) if p.role == "player"), movers_here[-1])
             self._recent_movers = movers_here or self._recent_movers
+        self._rehome_guessed_stays()
         return self.claims
+
+    def _rehome_guessed_stays(self) -> None:
+        """A stay made where the player's club was not yet known took a club of its clause or the article's
+        main club ("Haaland in talks over a Real Madrid move but City insist he is not for sale", a headline).
+        When the text goes on to move him from a club H to that very club, the stay is at H (GUIDE: a stay's
+        clubs are his own), not at the club he is said to join."""
+        for claim in self._guessed_stays:
+            homes = [
+                c.from_club
+                for c in self.claims
+                if c.subject is claim.subject
+                and c.kind != "stay"
+                and not c.historical
+                and c.to_club == claim.to_club
+                and c.from_club not in (None, claim.to_club)
+            ]
+            if homes:
+                claim.to_club = claim.from_club = max(dict.fromkeys(homes), key=homes.count)
 
     def _transfer_list_heading(self, info: SentenceInfo, heading: tuple[str, str] | None) -> tuple[str, str] | None:
         """The list a sentence opens or goes on with: (direction "in" or "out", the club it is for), or None."""
@@ -1815,6 +1835,8 @@ class ArticleAnalyser:
                 if club is None:
                     continue
                 self._add(subject, club, club, "stay", stage, source, tier, text, fee, historical, extra, info)
+                if from_club is None:  # a clause club or _home_club's guess
+                    self._guessed_stays.append(self.claims[-1])
                 continue
             if subject_to:
                 for club in subject_to:
