@@ -369,6 +369,8 @@ def test_a_managers_side_and_press_conference_make_him_a_manager():
     assert _roles_of_text("news037.txt")["Eddie Howe"] == "manager"
     assert _roles_of_text("news043.txt")["Arne Slot"] == "manager"
     assert _roles_of_text("news020.txt")["Mikel Arteta"] == "manager"
+    # The seed: "a title-winning campaign as Arne Slot took over at Liverpool" (a job at a club).
+    assert _roles_of_text(SEED)["Arne Slot"] == "manager"
 
 
 def test_the_man_a_club_sacked_is_a_manager():

@@ -554,6 +554,10 @@ AS_MANAGER_AFTER_RE = re.compile(
 MANAGER_AFTER_NAME_RE = re.compile(
     r"['’]s (?:side|men|charges|squad)\b|[^.;:!?\"“”]{0,80}\b(?:in|at|during) his (?:weekly |pre-match |post-match )?"
     r"press conference\b|"
+    # "since Benitez took over at Liverpool", "Jurgen Klopp, the favourite to take over at the Bernabeu": a job at
+    # a club or ground ("took over the club" is an owner's, "take charge of the game" a referee's)
+    r"\s+(?:has\s+|had\s+|will\s+|would\s+|could\s+)?(?:took|takes|take|taken|taking)\s+(?:over|charge)\s+at\b|"
+    r",\s+(?:who\s+is\s+)?the\s+(?:[a-z-]+\s+)?(?:favourite|front-?runner)\s+to\s+take\s+(?:over|charge)\b|"
     # "Mourinho, who previously managed Chelsea, Manchester United and Tottenham"
     r",? who (?:has |had |previously |formerly |once |also )*(?:managed|coached|was (?:in charge|the manager|"
     r"manager|head coach|boss))\b"
