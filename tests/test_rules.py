@@ -86,6 +86,12 @@ def test_dismissed_reports_give_the_reported_claim_and_the_denial():
     assert by_stage["agreed"].source == "reports"
     assert by_stage["denied"].source == "David Moyes"
     assert by_stage["denied"].from_club == "Everton"
+    # Without a role noun to say who is the manager, the one who dismisses the reports is still no mover.
+    rows = rule_rumours("Mikel Arteta has dismissed reports that Arsenal are in talks to sign Victor Osimhen.")
+    assert {(r.subject, r.to_club, r.stage, r.source) for r in rows} == {
+        ("Victor Osimhen", "Arsenal", "talks", "reports"),
+        ("Victor Osimhen", "Arsenal", "denied", "Mikel Arteta"),
+    }
 
 
 def test_club_named_only_by_context():

@@ -1579,6 +1579,7 @@ class ArticleAnalyser:
                 movers = [p for p in movers if p is not info.speaker]
             if not movers:
                 continue
+            movers = self._without_deniers_of_reports(info, c_end, clause_cues, movers)
             # Managers doing the signing are not the ones moving.
             players = [p for p in movers if p.role == "player"]
             if (
@@ -1601,6 +1602,18 @@ class ArticleAnalyser:
             if self._claims_for_clause(info, c_start, c_end, clause_cues, movers):
                 claimed = claimed or movers[0]
         return claimed
+
+    @staticmethod
+    def _without_deniers_of_reports(
+        info: SentenceInfo, c_end: int, cues: list[tuple[str, int, int, bool]], movers: list[Person]
+    ) -> list[Person]:
+        """ "Arteta has dismissed reports that Arsenal are in talks to sign Osimhen": when the reports name
+        someone, they are about him; who dismisses them is the denier (the source of the denial), no mover."""
+        reports = _denial_of_reports(info.sentence.text, cues, c_end)
+        if reports is None:
+            return movers
+        named_in_reports = {id(m.person) for m in info.mentions if reports.end() <= m.start < c_end}
+        return [p for p in movers if id(p) in named_in_reports] or movers
 
     def _short_register(self, text: str) -> bool:
         return len(text) < 90 or self.short_article
@@ -1764,10 +1777,7 @@ class ArticleAnalyser:
         text = sentence.text
         clause = text[c_start:c_end]
         if not reported:
-            denial_of_reports = next(
-                (m for c in cues if c[0] == "denied" for m in [DENIED_REPORTS_AFTER_RE.match(text, c[2], c_end)] if m),
-                None,
-            )
+            denial_of_reports = _denial_of_reports(text, cues, c_end)
             if denial_of_reports is None and any(c[0] == "denied" for c in cues):
                 # "X is not for sale amid reports that Newcastle are preparing a bid"
                 denial_of_reports = AMID_REPORTS_RE.search(text, c_start, c_end)
@@ -2361,6 +2371,13 @@ def _drop_exits_with_destination(claims: list[Claim]) -> list[Claim]:
             and (id(c.subject), c.sentence) in destined
         )
     ]
+
+
+def _denial_of_reports(text: str, cues: list[tuple[str, int, int, bool]], c_end: int) -> re.Match | None:
+    """ "has dismissed reports that", "denied claims linking" right after a denial cue of the clause."""
+    return next(
+        (m for c in cues if c[0] == "denied" for m in [DENIED_REPORTS_AFTER_RE.match(text, c[2], c_end)] if m), None
+    )
 
 
 def _merge(claims: list[Claim]) -> list[Claim]:
