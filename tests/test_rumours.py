@@ -642,3 +642,12 @@ def test_a_stay_read_before_the_players_club_is_known_is_at_the_club_he_leaves_n
     rows = article.rumours
     assert {(r.kind, r.to_club) for r in rows if r.to_club == "Real Madrid"} >= {("transfer", "Real Madrid")}
     assert not any(r.kind == "stay" and r.to_club == "Real Madrid" for r in rows)
+
+
+def test_a_name_given_only_as_a_source_is_no_mover():
+    # Real articles: "according to Il Mattino" (news092), "via Getty Images" (news026), "according to
+    # Tuttosport" (news083), "Transfermarkt" (news035). Outlets report moves (GUIDE: never subjects).
+    assert _roles_of_text("news092.txt")["Il Mattino"] == "other"
+    assert _roles_of_text("news026.txt")["Getty Images"] == "other"
+    for name, outlet in (("news083.txt", "Tuttosport"), ("news035.txt", "Transfermarkt")):
+        assert outlet not in {c.person.name for c in _reading_of(name).candidates}

@@ -16,6 +16,7 @@ from ..gazetteer import name_key
 from .rules import (
     LEXICONS,
     NOT_NAME_WORDS,
+    SOURCE_BEFORE_NAME_RE,
     ArticleAnalyser,
     Claim,
     Mention,
@@ -203,6 +204,8 @@ def _add_weak_people(analyser: ArticleAnalyser) -> None:
                 continue
             if len(words) == 1 and analyser.is_common_word(name):
                 continue  # "Agreement", "Speaking": written in lower case elsewhere, never mid-sentence capital
+            if SOURCE_BEFORE_NAME_RE.search(info.sentence.text, max(0, start - 20), start):
+                continue  # "according to Sky Italia": who reports, not who moves (GUIDE)
             person = registry.lookup(name)
             if person is None:
                 key = name_key(name)

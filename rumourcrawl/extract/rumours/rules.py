@@ -194,6 +194,7 @@ NAME_THEN_PERSON_NOUN_RE = re.compile(
     r"^[’']s (?:agent|brother|father|representative|future|move|deal|contract|transfer|time|loan|switch|"
     r"departure|arrival|camp|representatives|adviser|wife|form|situation|signature|signing|exit)\b"
 )
+SOURCE_BEFORE_NAME_RE = re.compile(r"\b(?:according to|reported by|revealed by|via|per)\s+(?:the\s+)?$", re.IGNORECASE)
 NAME_THEN_SPEECH_RE = re.compile(rf"^,?\s+(?:has |had |have )?(?:{SPEECH_VERBS})\b")
 # A post's quote head: "Enzo Maresca: “...”", "Ange Postecoglou on Marcus Rashford: “...”".
 QUOTE_HEAD_AFTER_NAME_RE = re.compile(r":\s*[“\"]| on [^:“\".]{2,50}:\s*[“\"]")
@@ -626,6 +627,7 @@ class Person:
     club: str | None = None  # current club, when the article says it ("Man City striker X")
     mentions: int = 0
     speech_mentions: int = 0  # mentions as "X said" / "said X"
+    source_mentions: int = 0  # mentions as "according to X" / "via X": who reports, not who moves
 
     @property
     def surname_key(self) -> str:
@@ -988,6 +990,8 @@ class ArticleAnalyser:
                     rf"\b(?:{SPEECH_VERBS})\s*$", text[max(0, start - 12) : start]
                 ):
                     person.speech_mentions += 1
+                if SOURCE_BEFORE_NAME_RE.search(text, max(0, start - 20), start):
+                    person.source_mentions += 1
                 role_kind = self._note_role_and_club(person, text, start, end, info.clubs)
                 if role_kind is None and listed_role[1] and LIST_JOIN_RE.fullmatch(text, listed_role[0], start):
                     # "his right-hand men Roy Aitken and Steve McGregor": the role noun covers the list.
@@ -1013,6 +1017,8 @@ class ArticleAnalyser:
                 person.role = "player"
             if not votes and person.speech_mentions and person.speech_mentions >= self._mention_count(person):
                 person.role = "other"  # only ever quoted: an agent, official or pundit, not the mover
+            if not votes and person.source_mentions and person.source_mentions >= self._mention_count(person):
+                person.role = "other"  # only ever named as a source: "according to Sky Italia", "via Getty Images"
             if self.gazetteer.source(person.name) is not None:
                 person.role = "other"  # journalists report moves, they do not make them
 
