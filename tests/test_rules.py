@@ -253,3 +253,12 @@ def test_a_transfer_list_ends_where_its_lines_end():
     assert ("Jack Grealish", "Everton", "Manchester City", "loan", None) in rows
     assert ("Mark Travers", "Everton", "Bournemouth", "transfer", "£4m") in rows
     assert not any(subject == "Seamus Coleman" for subject, *_ in rows)
+
+
+def test_a_club_that_agreed_to_loan_a_player_out_is_his_club():
+    rows = rule_rumours(
+        "Chelsea have agreed to loan Carney Chukwuemeka to Borussia Dortmund for the rest of the season."
+    )
+    assert [(r.subject, r.from_club, r.to_club, r.kind) for r in rows] == [
+        ("Carney Chukwuemeka", "Chelsea", "Borussia Dortmund", "loan")
+    ]
