@@ -262,3 +262,14 @@ def test_a_club_that_agreed_to_loan_a_player_out_is_his_club():
     assert [(r.subject, r.from_club, r.to_club, r.kind) for r in rows] == [
         ("Carney Chukwuemeka", "Chelsea", "Borussia Dortmund", "loan")
     ]
+
+
+def test_will_not_leave_and_going_nowhere_are_stays_a_party_confirms():
+    # GUIDE: a stay ("not for sale", "wants to stay") has its club as both from and to; these share its cues.
+    for sentence in (
+        "Marcus Rashford won’t leave Manchester United this summer.",
+        "Newcastle insist Alexander Isak is going nowhere.",
+    ):
+        (row,) = rule_rumours(sentence)
+        assert (row.kind, row.stage) == ("stay", "denied")
+        assert row.from_club == row.to_club and row.to_club is not None

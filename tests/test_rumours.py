@@ -651,3 +651,16 @@ def test_a_name_given_only_as_a_source_is_no_mover():
     assert _roles_of_text("news026.txt")["Getty Images"] == "other"
     for name, outlet in (("news083.txt", "Tuttosport"), ("news035.txt", "Transfermarkt")):
         assert outlet not in {c.person.name for c in _reading_of(name).candidates}
+
+
+def test_a_player_who_will_not_be_leaving_stays_at_his_club():
+    # A real article (news077): "Thomas Frank says that Ivan Toney will not be leaving the Bees" is a stay that a
+    # party confirms (GUIDE: stays are "not for sale", "wants to stay"), not a denied move to Brentford.
+    text, title, *_ = read_article(TRAIN_DIR / "news077.txt")
+    rows = {
+        (r.from_club, r.to_club, r.kind, r.stage)
+        for r in extract_rumours(text, title=title)
+        if r.subject == "Ivan Toney"
+    }
+    assert ("Brentford", "Brentford", "stay", "denied") in rows
+    assert not any(to == "Brentford" and kind != "stay" for _from, to, kind, _stage in rows)
