@@ -129,6 +129,8 @@ def test_intended_bid_is_interest_and_rejected_bid_is_bid():
     assert [r.stage for r in rows] == ["interest"]
     rows = rule_rumours("Wolves have rejected a second bid from Fenerbahce for Ryan Tait.")
     assert [(r.from_club, r.stage) for r in rows] == [("Wolverhampton Wanderers", "bid")]
+    rows = rule_rumours("Liverpool are weighing up a bid for Marc Guehi.")
+    assert [r.stage for r in rows] == ["interest"]
 
 
 def test_cue_gate_never_hides_a_stage_cue():
@@ -140,6 +142,9 @@ def test_cue_gate_never_hides_a_stage_cue():
     folders = (DEV_DIR, DEV_DIR.parent / "extra", DEV_DIR.parent / "train")
     texts = [read_article(p)[0] for folder in folders for p in sorted(folder.glob("*.txt"))]
     texts.append("No one from Chelsea has called. Talks fell through; the bid was rejected and he's staying put.")
+    texts.append(
+        "His move is off after he failed his medical; he won’t leave, is going nowhere, and Spurs weigh up a bid."
+    )
     for text in texts:
         for sentence in segment(text):
             lowered = sentence.text.lower()
@@ -273,3 +278,16 @@ def test_will_not_leave_and_going_nowhere_are_stays_a_party_confirms():
         (row,) = rule_rumours(sentence)
         assert (row.kind, row.stage) == ("stay", "denied")
         assert row.from_club == row.to_club and row.to_club is not None
+
+
+def test_a_deal_that_is_off_or_a_failed_medical_is_collapsed():
+    for sentence in (
+        "Brighton's deal for Matt O'Riley is off after the midfielder failed his medical.",
+        "Garry Riordan has failed a medical at Norwich City.",
+    ):
+        assert [r.stage for r in rule_rumours(sentence)] == ["collapsed"]
+    # "off the agenda" is not a deal called off, nor is "off the table" a second cue for it
+    assert not any(
+        r.stage == "collapsed"
+        for r in rule_rumours("If a move for Harry Kane is off the agenda, Chelsea must look elsewhere.")
+    )

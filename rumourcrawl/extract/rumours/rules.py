@@ -256,7 +256,7 @@ MATCH_CONTEXT_BEFORE_RE = re.compile(
 # An intended next step ("preparing an official bid", "ready to make an offer", "expected to hold
 # talks", "hoping for talks") is interest, not the step itself.
 INTENDED_STEP_BEFORE_RE = re.compile(
-    r"\b(?:prepar\w*|ready(?:ing)?|plan\w*|poised|set|expected|likely|lining up|consider\w*|intend\w*|"
+    r"\b(?:prepar\w*|ready(?:ing)?|plan\w*|poised|set|expected|likely|lining up|consider\w*|weigh\w* up|intend\w*|"
     r"hop(?:e|es|ed|ing)|want\w*|could|may|might|would|will|seek\w*|due|keen|eager)\s+(?:to\s+|for\s+)?"
     r"(?:make|launch|submit|table|lodge|return with|come back with|follow (?:it|this|that) up with|hold|open|begin|"
     r"start|enter|have|test [\w'’]+ resolve with)?"
@@ -359,7 +359,7 @@ STAGE_GATE_WORDS = {
     "char took take left conf offi anno deal exte done brou secu move retu beat arri acqu",
     "denied": "nowh anyw deny deni rule ruli spok talk noth nobo need plan down dism appr rece offe bid "
     "bids neve here leav stay trut foun cont deal inte sale invi true sell sold",
-    "collapsed": "turn reje pull coll fell fall call brok walk snub tabl hija withdr",
+    "collapsed": "turn reje pull coll fell fall call brok walk snub tabl hija withdr deal move tran swit fail",
 }
 STAGE_GATES = {stage: frozenset(words.split()) for stage, words in STAGE_GATE_WORDS.items()}
 CUE_GATE_PREFIXES = frozenset().union(*STAGE_GATES.values())
