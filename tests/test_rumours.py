@@ -664,3 +664,11 @@ def test_a_player_who_will_not_be_leaving_stays_at_his_club():
     }
     assert ("Brentford", "Brentford", "stay", "denied") in rows
     assert not any(to == "Brentford" and kind != "stay" for _from, to, kind, _stage in rows)
+
+
+def test_talks_to_extend_a_named_players_contract_are_a_stay():
+    # A real post (mp128): "AS Roma are advancing in talks to extend Mile Svilar’s contract" (the name stands
+    # between "extend" and "contract"; GUIDE: extensions are stays) was a transfer to Roma.
+    text, title, *_ = read_article(TRAIN_DIR / "mp128.txt")
+    rows = [r for r in extract_rumours(text, title=title) if r.subject == "Mile Svilar"]
+    assert [(r.from_club, r.to_club, r.kind, r.stage) for r in rows] == [("Roma", "Roma", "stay", "talks")]
