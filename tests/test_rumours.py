@@ -371,6 +371,12 @@ def test_a_managers_side_and_press_conference_make_him_a_manager():
     assert _roles_of_text("news020.txt")["Mikel Arteta"] == "manager"
     # The seed: "a title-winning campaign as Arne Slot took over at Liverpool" (a job at a club).
     assert _roles_of_text(SEED)["Arne Slot"] == "manager"
+    # The man a coach replaces: "appoint Ivan Jurić as new head coach to replace Russell Martin" (mp161),
+    # "insisting on replacing Emma Hayes" after "their manager selection" (news075).
+    assert _roles_of_text("mp161.txt")["Russell Martin"] == "manager"
+    assert _roles_of_text("news075.txt")["Emma Hayes"] == "manager"
+    # A player replaced stays a player: "Emiliano Martinez should replace the struggling Andre Onana" (news026).
+    assert _roles_of_text("news026.txt")["Andre Onana"] == "player"
 
 
 def test_the_man_a_club_sacked_is_a_manager():

@@ -424,6 +424,7 @@ LEFT_CLUB_VERB_RE = re.compile(
     r"part company|without a manager)\b"  # "Wolves left it late to announce the arrival of X": no one left
 )
 RECEIVED_RE = re.compile(r"\breceiv\w*|\bhad (?:no|any)\b|\bfor sale\b|\bsell\w*|\bsold\b")
+MANAGER_NOUN_RE = re.compile(rf"\b(?:{MANAGER_ROLE_WORDS})\b", re.IGNORECASE)
 BOSS_WORD_RE = re.compile(r"\b(?:boss|manager|head coach|coach|chairman|president|director|owner|chief executive)\b")
 NEGATIVE_WORD_RE = re.compile(r"\b(?:not|no|never|nothing|den(?:y|ies|ied)|rul(?:e|ed|es) out|dismiss\w*)\b|n't\b")
 THE_CLUB_START_RE = re.compile(
@@ -507,6 +508,12 @@ OBJECT_BEFORE_RE = re.compile(
 REPLACED_BEFORE_RE = re.compile(
     r"\b(?:replace|replacing|replaces|replacement for|successor to|succeed|succeeding)\s+"
     r"(?:[\w'’-]+\s+){0,3}$"
+)
+# REPLACED_BEFORE_RE on text as written, and "take over from", right before a name.
+REPLACED_OR_TAKEN_OVER_BEFORE_RE = re.compile(
+    r"\b(?:replace|replacing|replaces|replacement for|successor to|succeed|succeeding|(?:take|took|taking|takes) "
+    r"over from)\s+(?:[\w'’-]+\s+){0,3}$",
+    re.IGNORECASE,
 )
 ARROW_RE = re.compile(r"➡️?|→|\s->\s")
 OPTION_TO_BUY_RE = re.compile(
@@ -1264,9 +1271,20 @@ class ArticleAnalyser:
             AS_MANAGER_AFTER_RE.search(text[end : end + 80])
             or MANAGER_AFTER_NAME_RE.match(text, end)
             or SACKED_BEFORE_RE.search(text, max(0, start - 12), start)
+            or (not role_kind and self._replaced_manager(text, start, end))
         ):
             person.role_votes["manager"] = person.role_votes.get("manager", 0) + 1
         return role_kind
+
+    @staticmethod
+    def _replaced_manager(text: str, start: int, end: int) -> bool:
+        """The man a coach replaces is a coach: "appoint Ivan Juric as new head coach to replace Russell Martin",
+        "to succeed Mark Hughes as Wales national coach", "their manager selection, replacing Emma Hayes"."""
+        replaced = REPLACED_OR_TAKEN_OVER_BEFORE_RE.search(text, max(0, start - 40), start)
+        if replaced is None:
+            return False
+        around = text[max(0, replaced.start() - 60) : replaced.start()] + " " + text[end : end + 40]
+        return MANAGER_NOUN_RE.search(around) is not None
 
     # -- pass 2: frames ---------------------------------------------------------------------
     def extract(self) -> list[Claim]:
