@@ -678,3 +678,16 @@ def test_talks_to_extend_a_named_players_contract_are_a_stay():
     text, title, *_ = read_article(TRAIN_DIR / "mp128.txt")
     rows = [r for r in extract_rumours(text, title=title) if r.subject == "Mile Svilar"]
     assert [(r.from_club, r.to_club, r.kind, r.stage) for r in rows] == [("Roma", "Roma", "stay", "talks")]
+
+
+def test_a_surname_with_its_particle_is_the_person_named_in_full_before():
+    # Real articles: "Ten Hag" after "new manager Erik ten Hag" (news023) and "De Bruyne" after "Kevin De Bruyne"
+    # (news037) had been second people with no role; "Kolo Muani" after "Randal Kolo Muani" (news003) too.
+    for name, full, short in (
+        ("news023.txt", "Erik ten Hag", "Ten Hag"),
+        ("news037.txt", "Kevin De Bruyne", "De Bruyne"),
+        ("news003.txt", "Randal Kolo Muani", "Kolo Muani"),
+    ):
+        roles = _roles_of_text(name)
+        assert full in roles and short not in roles
+    assert _roles_of_text("news023.txt")["Erik ten Hag"] == "manager"

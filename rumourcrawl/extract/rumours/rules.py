@@ -672,6 +672,8 @@ class PersonRegistry:
                 pkey = name_key(person.name)
                 if pkey[-1] == key[-1] and pkey[0][:1] == key[0][:1] and len(pkey) >= len(key):
                     return person
+                if len(pkey) > len(key) and pkey[-len(key) :] == key:
+                    return person  # "Ten Hag", "De Bruyne": the surname with its particle, after the full name
         return None
 
     def add(self, name: str) -> Person:
