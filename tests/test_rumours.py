@@ -377,6 +377,11 @@ def test_a_managers_side_and_press_conference_make_him_a_manager():
     assert _roles_of_text("news075.txt")["Emma Hayes"] == "manager"
     # A player replaced stays a player: "Emiliano Martinez should replace the struggling Andre Onana" (news026).
     assert _roles_of_text("news026.txt")["Andre Onana"] == "player"
+    # "Carlo Ancelotti will be new Brazil head coach" (mp033), "will become Brazil manager" (news073), "make
+    # Luis Enrique their next permanent boss" (news006).
+    assert _roles_of_text("mp033.txt")["Carlo Ancelotti"] == "manager"
+    assert _roles_of_text("news073.txt")["Carlo Ancelotti"] == "manager"
+    assert _roles_of_text("news006.txt")["Luis Enrique"] == "manager"
 
 
 def test_the_man_a_club_sacked_is_a_manager():

@@ -549,19 +549,23 @@ WHATEVER_FEE_RE = re.compile(
     r"\b(?:whatever (?:amount|fee|it takes)[\w ]{0,20}|undisclosed fee|nominal fee|free transfer)", re.IGNORECASE
 )
 # "X has been appointed Newcastle manager", "X was sacked as Southampton boss", "X, named as head coach",
+# "X will be new Brazil head coach", "X will become the manager of Brazil" (not "the manager's first signing"),
 # "X will sign in this week as new Al Hilal head coach": a few lower-case words (the verb) may stand between
 # the name and "as"; "new" may come before or after the club.
 AS_MANAGER_AFTER_RE = re.compile(
     r"^\W*(?:[a-z][\w'’-]*\s+){0,5}?(?:(?:appointed|named|installed|confirmed|unveiled|sacked|"
-    r"dismissed|axed)(?:\s+as)?|as)\s+(?:the\s+|their\s+|its\s+|his\s+)?"
+    r"dismissed|axed|become|becomes|became|becoming|be)(?:\s+as)?|as)\s+(?:the\s+|their\s+|its\s+|his\s+)?"
     r"(?:new\s+|next\s+|permanent\s+|interim\s+|caretaker\s+)?(?:[A-Z][\w'’.-]+\s+){0,3}"
-    r"(?:new\s+|permanent\s+|interim\s+|caretaker\s+)?(?:head coach|manager|boss|coach)\b"
+    r"(?:new\s+|permanent\s+|interim\s+|caretaker\s+)?(?:head coach|manager|boss|coach)\b(?![’']s\b)"
 )
 # What only a manager is said to have: "Carrick's side", "Slot's men", "Arteta refused to discuss targets in
 # his press conference" (a player's is his unveiling or farewell).
 MANAGER_AFTER_NAME_RE = re.compile(
     r"['’]s (?:side|men|charges|squad)\b|[^.;:!?\"“”]{0,80}\b(?:in|at|during) his (?:weekly |pre-match |post-match )?"
     r"press conference\b|"
+    # "make Luis Enrique their next permanent boss", "name X its new head coach"
+    r"\s+(?:their|its)\s+(?:next\s+|new\s+)?(?:permanent\s+|interim\s+|caretaker\s+)?"
+    r"(?:head coach|manager|boss|coach)\b(?![’']s\b)|"
     # "since Benitez took over at Liverpool", "Jurgen Klopp, the favourite to take over at the Bernabeu": a job at
     # a club or ground ("took over the club" is an owner's, "take charge of the game" a referee's)
     r"\s+(?:has\s+|had\s+|will\s+|would\s+|could\s+)?(?:took|takes|take|taken|taking)\s+(?:over|charge)\s+at\b|"
