@@ -382,6 +382,10 @@ def test_a_managers_side_and_press_conference_make_him_a_manager():
     assert _roles_of_text("mp033.txt")["Carlo Ancelotti"] == "manager"
     assert _roles_of_text("news073.txt")["Carlo Ancelotti"] == "manager"
     assert _roles_of_text("news006.txt")["Luis Enrique"] == "manager"
+    # "after Graham Potter was sacked in April" (news048); "Walter Smith was named as the new national coach"
+    # (bbc-sport-212).
+    assert _roles_of_text("news048.txt")["Graham Potter"] == "manager"
+    assert _roles_of_text("bbc-sport-212.txt")["Walter Smith"] == "manager"
 
 
 def test_the_man_a_club_sacked_is_a_manager():

@@ -556,13 +556,15 @@ AS_MANAGER_AFTER_RE = re.compile(
     r"^\W*(?:[a-z][\w'’-]*\s+){0,5}?(?:(?:appointed|named|installed|confirmed|unveiled|sacked|"
     r"dismissed|axed|become|becomes|became|becoming|be)(?:\s+as)?|as)\s+(?:the\s+|their\s+|its\s+|his\s+)?"
     r"(?:new\s+|next\s+|permanent\s+|interim\s+|caretaker\s+)?(?:[A-Z][\w'’.-]+\s+){0,3}"
-    r"(?:new\s+|permanent\s+|interim\s+|caretaker\s+)?(?:head coach|manager|boss|coach)\b(?![’']s\b)"
+    r"(?:new\s+|permanent\s+|interim\s+|caretaker\s+|national\s+)?(?:head coach|manager|boss|coach)\b(?![’']s\b)"
 )
 # What only a manager is said to have: "Carrick's side", "Slot's men", "Arteta refused to discuss targets in
 # his press conference" (a player's is his unveiling or farewell).
 MANAGER_AFTER_NAME_RE = re.compile(
     r"['’]s (?:side|men|charges|squad)\b|[^.;:!?\"“”]{0,80}\b(?:in|at|during) his (?:weekly |pre-match |post-match )?"
     r"press conference\b|"
+    # "Graham Potter was sacked in April" (players are released, not sacked)
+    r"\s+(?:was|has been|had been|got|is being|were)\s+(?:sacked|axed|fired)\b|"
     # "make Luis Enrique their next permanent boss", "name X its new head coach"
     r"\s+(?:their|its)\s+(?:next\s+|new\s+)?(?:permanent\s+|interim\s+|caretaker\s+)?"
     r"(?:head coach|manager|boss|coach)\b(?![’']s\b)|"
