@@ -700,3 +700,10 @@ def test_a_surname_with_its_particle_is_the_person_named_in_full_before():
         roles = _roles_of_text(name)
         assert full in roles and short not in roles
     assert _roles_of_text("news023.txt")["Erik ten Hag"] == "manager"
+
+
+def test_a_teammate_is_a_player():
+    # Real articles: "teammate Jacob Greaves" (news030), "teammate Karim Adeyemi" (news053) are gold movers;
+    # "teammate" had been among the role words of officials and pundits, who never move.
+    assert _roles_of_text("news030.txt")["Jacob Greaves"] == "player"
+    assert _roles_of_text("news053.txt")["Karim Adeyemi"] == "player"
