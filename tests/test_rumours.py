@@ -707,3 +707,16 @@ def test_a_teammate_is_a_player():
     # "teammate" had been among the role words of officials and pundits, who never move.
     assert _roles_of_text("news030.txt")["Jacob Greaves"] == "player"
     assert _roles_of_text("news053.txt")["Karim Adeyemi"] == "player"
+
+
+def test_a_claim_reported_or_revealed_by_someone_has_them_as_its_source():
+    # Real articles: "As reported by Fabrizio Romano, Aston Villa are working on a new contract for Rogers"
+    # (news051) and "As revealed by Mirror Football, ..." (news092) had the Spanish paper AS as their source,
+    # read from the sentence's first word.
+    for name, subject, source in (
+        ("news051.txt", "Morgan Rogers", "Fabrizio Romano"),
+        ("news092.txt", "Harry Maguire", "Mirror Football"),
+    ):
+        text, title, *_ = read_article(TRAIN_DIR / name)
+        sources = {r.source for r in extract_rumours(text, title=title) if r.subject == subject}
+        assert source in sources and "AS" not in sources
