@@ -291,3 +291,8 @@ def test_a_deal_that_is_off_or_a_failed_medical_is_collapsed():
         r.stage == "collapsed"
         for r in rule_rumours("If a move for Harry Kane is off the agenda, Chelsea must look elsewhere.")
     )
+
+
+def test_sources_close_to_a_club_are_no_deal_close_to_done():
+    assert [r.stage for r in rule_rumours("Sources close to Real Madrid say they will bid for Rodri.")] == ["interest"]
+    assert [r.stage for r in rule_rumours("Chelsea are close to signing Joao Pedro.")] == ["agreed"]
