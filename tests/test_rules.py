@@ -296,3 +296,11 @@ def test_a_deal_that_is_off_or_a_failed_medical_is_collapsed():
 def test_sources_close_to_a_club_are_no_deal_close_to_done():
     assert [r.stage for r in rule_rumours("Sources close to Real Madrid say they will bid for Rodri.")] == ["interest"]
     assert [r.stage for r in rule_rumours("Chelsea are close to signing Joao Pedro.")] == ["agreed"]
+
+
+def test_a_club_that_has_received_no_offer_is_the_seller_and_its_denial_is_general():
+    # GUIDE: "no bids have been received for him" is an exit-shaped denial, no move to the club that says it.
+    rows = rule_rumours("Newcastle have not received any offers for Alexander Isak, Eddie Howe said.")
+    assert [(r.subject, r.from_club, r.to_club, r.kind, r.stage) for r in rows] == [
+        ("Alexander Isak", "Newcastle United", None, "exit", "denied")
+    ]

@@ -327,7 +327,8 @@ SELLER_VERB_AFTER_RE = re.compile(
     r"sacked|dismissed|parted company with|part company with|released|"
     r"want more|want (?:a )?(?:higher|bigger|better|improved)|demand more|"
     r"loan out|loaned out|sold|sell|selling|insist|refuse|refused|are set to loan|"
-    r"will pay|say they will pay|agreed to let|agreed to loan|allowed (?!to\b))"
+    r"will pay|say they will pay|agreed to let|agreed to loan|allowed (?!to\b)|"
+    r"(?:not |yet )*received (?:an? |any |no )?(?:\w+ )?(?:offers?|bids?|approach(?:es)?|enquir\w+|proposals?)\b)"
 )
 
 STAGE_RANK = {stage: rank for rank, stage in enumerate(("speculation", "interest", "talks", "bid", "agreed", "done"))}
