@@ -36,6 +36,7 @@ from .rules import (
     SELLER_VERB_AFTER_RE,
     STAGE_GATES,
     STAY_RE,
+    TAKE_OVER_FROM,
     _role_before,
     cue_word_keys,
 )
@@ -338,7 +339,7 @@ def with_short_copies(features: Features) -> dict[str, float]:
     return f
 
 
-TAKE_OVER_FROM_RE = re.compile(r"\b(?:take|took|taking|takes) over from\s+$|\bin place of\s+$|\bsacked\s+$")
+TAKE_OVER_FROM_RE = re.compile(rf"\b{TAKE_OVER_FROM}\s+$|\bin place of\s+$|\bsacked\s+$")
 OWNER_NOUN_RE = re.compile(
     r"\b(?:president|chairman|owner|director|chief executive|ceo|pundit|journalist|reporter|agent|presenter|"
     r"columnist|correspondent|spokesman|spokesperson)\b[\s,]*$"

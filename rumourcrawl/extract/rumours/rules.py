@@ -510,15 +510,12 @@ OBJECT_BEFORE_RE = re.compile(
     r"replacement for|successor to|alternative to|cover for|instead of|upgrade on|"
     r"succeed|succeeding|partner|partnering)\s+(?:[\w'’-]+\s+){0,3}$"
 )
-REPLACED_BEFORE_RE = re.compile(
-    r"\b(?:replace|replacing|replaces|replacement for|successor to|succeed|succeeding)\s+"
-    r"(?:[\w'’-]+\s+){0,3}$"
-)
+REPLACED_VERBS = r"replace|replacing|replaces|replacement for|successor to|succeed|succeeding"
+TAKE_OVER_FROM = r"(?:take|took|taking|takes) over from"
+REPLACED_BEFORE_RE = re.compile(rf"\b(?:{REPLACED_VERBS})\s+(?:[\w'’-]+\s+){{0,3}}$")
 # REPLACED_BEFORE_RE on text as written, and "take over from", right before a name.
 REPLACED_OR_TAKEN_OVER_BEFORE_RE = re.compile(
-    r"\b(?:replace|replacing|replaces|replacement for|successor to|succeed|succeeding|(?:take|took|taking|takes) "
-    r"over from)\s+(?:[\w'’-]+\s+){0,3}$",
-    re.IGNORECASE,
+    rf"\b(?:{REPLACED_VERBS}|{TAKE_OVER_FROM})\s+(?:[\w'’-]+\s+){{0,3}}$", re.IGNORECASE
 )
 ARROW_RE = re.compile(r"➡️?|→|\s->\s")
 OPTION_TO_BUY_RE = re.compile(
@@ -553,15 +550,17 @@ TRANSFER_LIST_LINE_RE = re.compile(
 WHATEVER_FEE_RE = re.compile(
     r"\b(?:whatever (?:amount|fee|it takes)[\w ]{0,20}|undisclosed fee|nominal fee|free transfer)", re.IGNORECASE
 )
+# A manager's title after a name, not a possessive ("the manager's first signing").
+MANAGER_TITLE = r"(?:head coach|manager|boss|coach)\b(?![’']s\b)"
 # "X has been appointed Newcastle manager", "X was sacked as Southampton boss", "X, named as head coach",
-# "X will be new Brazil head coach", "X will become the manager of Brazil" (not "the manager's first signing"),
+# "X will be new Brazil head coach", "X will become the manager of Brazil",
 # "X will sign in this week as new Al Hilal head coach": a few lower-case words (the verb) may stand between
 # the name and "as"; "new" may come before or after the club.
 AS_MANAGER_AFTER_RE = re.compile(
     r"^\W*(?:[a-z][\w'’-]*\s+){0,5}?(?:(?:appointed|named|installed|confirmed|unveiled|sacked|"
     r"dismissed|axed|become|becomes|became|becoming|be)(?:\s+as)?|as)\s+(?:the\s+|their\s+|its\s+|his\s+)?"
     r"(?:new\s+|next\s+|permanent\s+|interim\s+|caretaker\s+)?(?:[A-Z][\w'’.-]+\s+){0,3}"
-    r"(?:new\s+|permanent\s+|interim\s+|caretaker\s+|national\s+)?(?:head coach|manager|boss|coach)\b(?![’']s\b)"
+    r"(?:new\s+|permanent\s+|interim\s+|caretaker\s+|national\s+)?" + MANAGER_TITLE
 )
 # What only a manager is said to have: "Carrick's side", "Slot's men", "Arteta refused to discuss targets in
 # his press conference" (a player's is his unveiling or farewell).
@@ -571,8 +570,7 @@ MANAGER_AFTER_NAME_RE = re.compile(
     # "Graham Potter was sacked in April" (players are released, not sacked)
     r"\s+(?:was|has been|had been|got|is being|were)\s+(?:sacked|axed|fired)\b|"
     # "make Luis Enrique their next permanent boss", "name X its new head coach"
-    r"\s+(?:their|its)\s+(?:next\s+|new\s+)?(?:permanent\s+|interim\s+|caretaker\s+)?"
-    r"(?:head coach|manager|boss|coach)\b(?![’']s\b)|"
+    r"\s+(?:their|its)\s+(?:next\s+|new\s+)?(?:permanent\s+|interim\s+|caretaker\s+)?" + MANAGER_TITLE + r"|"
     # "since Benitez took over at Liverpool", "Jurgen Klopp, the favourite to take over at the Bernabeu": a job at
     # a club or ground ("took over the club" is an owner's, "take charge of the game" a referee's)
     r"\s+(?:has\s+|had\s+|will\s+|would\s+|could\s+)?(?:took|takes|take|taken|taking)\s+(?:over|charge)\s+at\b|"
