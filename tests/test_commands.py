@@ -168,6 +168,8 @@ def test_eval_without_a_folder_reports_on_the_checkouts_labelled_texts():
     assert "tuned-on" in result.stdout and "candidate recall" in result.stdout
     for register in ("articles", "posts", "bbc"):
         assert f"  {register} " in result.stdout
+    no_assignment = run_cli("eval", "--repeats", "0", cwd=REPO / "tests")
+    assert no_assignment.returncode == 2 and "--repeats must be at least 1" in no_assignment.stderr
 
 
 @pytest.fixture

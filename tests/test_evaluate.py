@@ -107,8 +107,22 @@ def test_honest_report_has_cross_validated_locked_and_tuned_on_figures(tmp_path)
     assert "  posts         2" in text  # 2 locked
     assert "candidate recall" in text and "confidence vs correctness" in text
     assert "  register  texts  gold  prec   recall f1     stage  kind   f1 90% interval" in text
+    # Three fold assignments pooled: each shown alone, and the gold column counts each gold row once.
+    assert "3 fold assignments pooled" in sections[1]
+    each = next(line for line in text.splitlines() if "under each fold assignment alone" in line)
+    assert len(each.rstrip(")").split(": ")[1].split()) == 3
+    unlocked_gold = sum(
+        1
+        for t in load_labelled(tmp_path)
+        if not t.locked
+        for g in t.gold
+        if not g.get("historical")
+    )
+    cross_validated = text.split("\nlocked split")[0]
+    posts = next(line for line in cross_validated.splitlines() if line.startswith("  posts"))
+    assert int(posts.split()[2]) == unlocked_gold
     # Each figure's line ends in its bootstrap interval, which holds the F1 itself.
-    locked = next(line for line in text.split("locked split")[1].splitlines() if line.startswith("  posts"))
+    locked = next(line for line in text.split("\nlocked split")[1].splitlines() if line.startswith("  posts"))
     f1, interval = float(locked.split()[5]), locked.split()[-1]
     low, high = (float(x) for x in interval.split("-"))
     assert low <= f1 <= high
