@@ -720,3 +720,28 @@ def test_a_claim_reported_or_revealed_by_someone_has_them_as_its_source():
         text, title, *_ = read_article(TRAIN_DIR / name)
         sources = {r.source for r in extract_rumours(text, title=title) if r.subject == subject}
         assert source in sources and "AS" not in sources
+
+
+def test_a_national_side_is_a_coachs_destination_never_a_players():
+    # Real texts where a national side is a candidate for a player: "reports in Germany claim" (news050),
+    # "the Sweden international" (news092), a post's "USA" (mp023). Even with every candidate kept, none
+    # of them gives a row, while a coach's national job does (mp033: Ancelotti to Brazil).
+    from rumourcrawl.extract.rumours.model import Scores
+    from rumourcrawl.extract.rumours.rows import NATIONAL_TEAM_NAMES, decide_rows
+
+    model = default_model()
+    national_rows = {}
+    for name in ("news050.txt", "news092.txt", "mp023.txt", "mp033.txt"):
+        text, title, *_ = read_article(TRAIN_DIR / name)
+        reading = read_text(text, title=title)
+        n = len(reading.candidates)
+        kept = Scores(np.ones(n), np.ones((n, len(model.stages))), np.ones((n, len(model.kinds))))
+        rows = decide_rows(reading, kept, model.stages, model.kinds, 0.5, None)
+        national_rows[name] = {(r.subject, r.to_club) for r in rows if r.to_club in NATIONAL_TEAM_NAMES}
+        players = {c.person.name for c in reading.candidates if c.person.role == "player"}
+        assert (
+            name == "mp033.txt"
+            or {c.person.name for c in reading.candidates if c.to_club in NATIONAL_TEAM_NAMES} & players
+        )
+        assert not {subject for subject, _ in national_rows[name]} & players
+    assert ("Carlo Ancelotti", "Brazil") in national_rows["mp033.txt"]

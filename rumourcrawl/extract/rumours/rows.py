@@ -11,11 +11,12 @@ import re
 
 from ..fees import find_fees, parse_fee
 from ..models import Rumour
-from .candidates import Candidate, Reading
+from .candidates import NATIONAL_TEAMS, Candidate, Reading
 from .features import person_facts, rule_links
 from .model import Scores
 from .rules import Claim
 
+NATIONAL_TEAM_NAMES = frozenset(NATIONAL_TEAMS)
 SANCTION_AFTER_RE = re.compile(
     r"\s+(?:has |had |have )?(?:sanctioned|approved|authori[sz]ed|signed off on|given the green light)\b"
 )
@@ -27,7 +28,12 @@ def decide_rows(
     best: dict[tuple[str, str | None], tuple[float, int]] = {}
     for i, candidate in enumerate(reading.candidates):
         p = float(scores.keep[i])
-        if p < threshold or _not_a_mover(reading, candidate) or _leaves_that_club(reading, candidate):
+        if (
+            p < threshold
+            or _not_a_mover(reading, candidate)
+            or _leaves_that_club(reading, candidate)
+            or _player_to_national_side(candidate)
+        ):
             continue
         key = candidate.key
         if key not in best or p > best[key][0]:
@@ -95,6 +101,13 @@ def _leaves_that_club(reading: Reading, candidate: Candidate) -> bool:
         return False
     _destinations, leaves, _claimed = rule_links(reading)
     return (id(candidate.person), candidate.to_club) in leaves
+
+
+def _player_to_national_side(candidate: Candidate) -> bool:
+    """A national side is no player's destination: the gold rows that go to one are coaches' appointments
+    ("Ancelotti will be new Brazil head coach"), while "the England international" or an England call-up
+    is no transfer. National sides are candidates only so that coaches can go there."""
+    return candidate.person.role == "player" and candidate.to_club in NATIONAL_TEAM_NAMES
 
 
 def _not_a_mover(reading: Reading, candidate: Candidate) -> bool:
