@@ -304,3 +304,22 @@ def test_a_club_that_has_received_no_offer_is_the_seller_and_its_denial_is_gener
     assert [(r.subject, r.from_club, r.to_club, r.kind, r.stage) for r in rows] == [
         ("Alexander Isak", "Newcastle United", None, "exit", "denied")
     ]
+
+
+def test_an_agreement_already_in_force_is_no_deal_agreed():
+    # The demo's Rashford page: the option "in the forward's loan agreement" had made Barcelona's new talks
+    # an agreed loan (news082's "despite an existing agreement" was the same reading).
+    page = (
+        "Barcelona open talks with Man Utd over permanent Marcus Rashford deal\n\n"
+        "The Catalan club want to lower the €30m option in the forward's loan agreement.\n\n"
+        "Barcelona have opened talks with Manchester United over making Marcus Rashford's move permanent."
+    )
+    assert [(r.subject, r.to_club, r.stage, r.kind) for r in rule_rumours(page)] == [
+        ("Marcus Rashford", "Barcelona", "talks", "transfer")
+    ]
+    for existing in ("his loan agreement", "the current agreement", "their existing loan agreement"):
+        rows = rule_rumours(f"Barcelona want to change {existing} with Manchester United for Marcus Rashford.")
+        assert [r.stage for r in rows] == ["interest"]
+    assert rule_rumours("Barcelona have reached an agreement with Manchester United for Marcus Rashford.")[0].stage == (
+        "agreed"
+    )

@@ -287,6 +287,11 @@ CLUB_SAYS_RE = re.compile(
     r"denied|deny|denies|dismissed|ruled out|played down|"
     r"maintains|stress|stressed|confirmed|confirm|state|stated)\b"
 )
+# Before "agreement": the terms of a deal already in force ("his loan agreement", "the existing agreement").
+EXISTING_AGREEMENT_BEFORE_RE = re.compile(
+    r"(?:(?:['’]s|\bhis|\bher|\btheir)\s+(?:current\s+|existing\s+|original\s+|previous\s+)?loan|"
+    r"\b(?:current|existing|original|previous)(?:\s+loan)?)\s+$"
+)
 HEARSAY_BEFORE_RE = re.compile(r"\b(?:i|we) (?:have |had |'ve )?heard\b|\bi'?m told\b|\bword is\b")
 COUNTERPARTY_BEFORE_RE = re.compile(
     r"\b(?:(?:spoken|spoke|speaking|talking|talked) to\s+(?:the\s+)?$)|"
@@ -1755,6 +1760,12 @@ class ArticleAnalyser:
                     stage = "speculation"  # "can't be ruled out", "did not deny": the move is still open
                 if (stage == "denied" or negated) and lowered.startswith(" yet", match.end()):
                     continue  # "no bid yet": how far it has got, not a denial
+                if (
+                    stage == "agreed"
+                    and lowered.startswith("agreement", match.start())
+                    and EXISTING_AGREEMENT_BEFORE_RE.search(lowered, max(0, match.start() - 30), match.start())
+                ):
+                    continue  # "the €30m option in the forward's loan agreement": a deal made before, not now
                 found.append((stage, match.start(), match.end(), negated))
         if info is not None:
             info.cue_stages = tuple(matched)
