@@ -323,3 +323,28 @@ def test_an_agreement_already_in_force_is_no_deal_agreed():
     assert rule_rumours("Barcelona have reached an agreement with Manchester United for Marcus Rashford.")[0].stage == (
         "agreed"
     )
+
+
+def test_the_source_of_a_denial_is_the_denier_never_the_player_it_names():
+    # GUIDE: a denial's source is the denier. The player named in "X is not for sale" or "signing X" had
+    # been taken for the one speaking (news037: "Newcastle are adamant Isak is not for sale").
+    for sentence, denier in (
+        ("Newcastle have told Liverpool that Alexander Isak is not for sale.", "Newcastle United"),
+        (
+            "Manchester United are not interested in signing Victor Osimhen, sources have told ESPN.",
+            "Manchester United",
+        ),
+        ("Palace are understood to value Adam Wharton at £70m and have no intention of selling.", "Crystal Palace"),
+    ):
+        denials = [r for r in rule_rumours(sentence) if r.stage == "denied"]
+        assert denials and {r.source for r in denials} == {denier}
+    # A player who plays reports down himself is still the denier.
+    assert {
+        r.source
+        for r in rule_rumours("Jose Antonio Reyes has moved to play down reports linking him with Real Madrid.")
+    } == {"Jose Antonio Reyes"}
+    text, title, *_ = read_article(Path(__file__).parent / "eval" / "train" / "news037.txt")
+    isak = [
+        r for r in rule_rumours(f"{title}\n\n{text}", title=title) if r.subject == "Alexander Isak" and r.kind == "stay"
+    ]
+    assert isak and {r.source for r in isak} == {"Newcastle United"}

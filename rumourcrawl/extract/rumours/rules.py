@@ -285,8 +285,12 @@ AMID_REPORTS_RE = re.compile(
 CLUB_SAYS_RE = re.compile(
     r"\s+(?:have\s+|has\s+)?(?:say|says|said|insist|insists|insisted|claim|claims|maintain|"
     r"denied|deny|denies|dismissed|ruled out|played down|"
-    r"maintains|stress|stressed|confirmed|confirm|state|stated)\b"
+    r"maintains|stress|stressed|confirmed|confirm|state|stated|told|tell|tells|informed)\b"
 )
+# Before a club that opens a clause: nothing but punctuation, space and "the".
+CLAUSE_OPENER_RE = re.compile(r"[\W_]*(?:the\s+)?", re.IGNORECASE)
+# Between a club and a denial cue that it is the subject of: "Manchester United are not interested".
+CLUB_IS_BEFORE_CUE_RE = re.compile(r"\s+(?:are|is|were|was|have been|has been)\s+$")
 # Before "agreement": the terms of a deal already in force ("his loan agreement", "the existing agreement").
 EXISTING_AGREEMENT_BEFORE_RE = re.compile(
     r"(?:(?:['’]s|\bhis|\bher|\btheir)\s+(?:current\s+|existing\s+|original\s+|previous\s+)?loan|"
@@ -1872,7 +1876,7 @@ class ArticleAnalyser:
             if denier is not None:
                 source, tier = denier
             elif source is None:
-                speaker = self._reported_speaker(info, c_start)
+                speaker = self._reported_speaker(info, c_start, movers)
                 if speaker is not None:
                     source, tier = speaker.name, self._person_tier(speaker)
         for subject in movers:
@@ -2256,7 +2260,7 @@ class ArticleAnalyser:
             if (
                 c_start <= club.start
                 and club.end <= cue_start
-                and CLUB_SAYS_RE.match(text, club.end)
+                and (CLUB_SAYS_RE.match(text, club.end) or CLUB_IS_BEFORE_CUE_RE.fullmatch(text, club.end, cue_start))
                 and not any(c_start <= m.start < club.start for m in info.mentions)
             ):
                 return club.canonical, SOURCE_TIER_QUOTED_PARTY  # "Bolton have insisted that X is not for sale"
@@ -2267,6 +2271,11 @@ class ArticleAnalyser:
         ]
         people = [m for m in before_cue if m.person not in movers]
         if not people and before_cue:
+            opener = next((c for c in info.clubs if CLAUSE_OPENER_RE.fullmatch(text, c_start, c.start)), None)
+            if opener is not None and opener.end <= before_cue[0].start:
+                # "Palace are understood to value Wharton at £70m and have no intention of selling": the club
+                # that opens the clause speaks, not the player it names
+                return opener.canonical, SOURCE_TIER_QUOTED_PARTY
             person = before_cue[-1].person  # "Reyes had moved to play down reports": he denies it himself
             return person.name, self._person_tier(person)
         if people:
@@ -2283,13 +2292,16 @@ class ArticleAnalyser:
                 return club.canonical, SOURCE_TIER_QUOTED_PARTY
         return None
 
-    def _reported_speaker(self, info: SentenceInfo, c_start: int) -> Person | None:
-        """ "Wardle confirmed the club had not…": the named subject of a speech verb."""
+    def _reported_speaker(self, info: SentenceInfo, c_start: int, movers: list[Person]) -> Person | None:
+        """ "Wardle confirmed the club had not…": the named subject of a speech verb (not the one moving:
+        in "not interested in signing Osimhen, sources have told ESPN" Osimhen tells no one)."""
         text = info.sentence.text
         verb = SPEECH_VERB_RE.search(text, c_start)
         if verb is None:
             return None
-        before = [m for m in info.mentions if m.end <= verb.start() and verb.start() - m.end < 40]
+        before = [
+            m for m in info.mentions if m.end <= verb.start() and verb.start() - m.end < 40 and m.person not in movers
+        ]
         return before[-1].person if before else None
 
     def _fee(self, clause: str, positive: list) -> str | None:
