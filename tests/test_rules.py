@@ -348,3 +348,11 @@ def test_the_source_of_a_denial_is_the_denier_never_the_player_it_names():
         r for r in rule_rumours(f"{title}\n\n{text}", title=title) if r.subject == "Alexander Isak" and r.kind == "stay"
     ]
     assert isak and {r.source for r in isak} == {"Newcastle United"}
+
+
+def test_a_club_named_after_its_words_is_the_speaker_not_a_destination():
+    # A GUIDE-shaped probe: ", Arsenal said." had made Arsenal a second destination of Rice's denied move.
+    rows = rule_rumours("There is no truth in reports linking Declan Rice with Real Madrid, Arsenal said.")
+    assert [(r.to_club, r.stage, r.source) for r in rows] == [("Real Madrid", "denied", "Arsenal")]
+    # Not at the end of the sentence, or with no comma before it, the club can still be the buyer.
+    assert [r.to_club for r in rule_rumours("Arsenal said they want to sign Declan Rice.")] == ["Arsenal"]

@@ -287,6 +287,9 @@ CLUB_SAYS_RE = re.compile(
     r"denied|deny|denies|dismissed|ruled out|played down|"
     r"maintains|stress|stressed|confirmed|confirm|state|stated|told|tell|tells|informed)\b"
 )
+# Before and after the club of a trailing attribution ("..., Arsenal said."): a comma, and the sentence's end.
+TRAILING_BEFORE_RE = re.compile(r",\s*(?:the\s+)?$", re.IGNORECASE)
+SENTENCE_END_RE = re.compile(r"\W*")
 # Before a club that opens a clause: nothing but punctuation, space and "the".
 CLAUSE_OPENER_RE = re.compile(r"[\W_]*(?:the\s+)?", re.IGNORECASE)
 # Between a club and a denial cue that it is the subject of: "Manchester United are not interested".
@@ -2109,8 +2112,8 @@ class ArticleAnalyser:
                 role = "match"
             elif club.start in pair_roles:
                 role = pair_roles[club.start]
-            elif STATEMENT_VIA_BEFORE_RE.search(before):
-                role = "neutral"  # "issuing a statement through Arsenal"
+            elif STATEMENT_VIA_BEFORE_RE.search(before) or self._trailing_speaker(text, club):
+                role = "neutral"  # "issuing a statement through Arsenal"; "..., Arsenal said."
             elif NOBODY_FROM_BEFORE_RE.search(before):
                 role = "to"  # "nobody from Chelsea has contacted me": the denied buyer
             elif BETWEEN_BEFORE_RE.search(before):
@@ -2290,7 +2293,21 @@ class ArticleAnalyser:
         for club in info.clubs:
             if c_start <= club.start and club.end <= cue_start and CLUB_SAYS_RE.match(text, club.end):
                 return club.canonical, SOURCE_TIER_QUOTED_PARTY
+        speaker = next(
+            (club for club in info.clubs if club.start >= cue_start and self._trailing_speaker(text, club)), None
+        )
+        if speaker is not None:
+            return speaker.canonical, SOURCE_TIER_QUOTED_PARTY  # "There is no truth in the reports, Arsenal said."
         return None
+
+    @staticmethod
+    def _trailing_speaker(text: str, club: ClubMention) -> bool:
+        """A club named after the words it said, at the sentence's end: "..., Arsenal said." """
+        return bool(
+            TRAILING_BEFORE_RE.search(text, max(0, club.start - 8), club.start)
+            and CLUB_SAYS_RE.match(text, club.end)
+            and SENTENCE_END_RE.fullmatch(text, CLUB_SAYS_RE.match(text, club.end).end())
+        )
 
     def _reported_speaker(self, info: SentenceInfo, c_start: int, movers: list[Person]) -> Person | None:
         """ "Wardle confirmed the club had not…": the named subject of a speech verb (not the one moving:
