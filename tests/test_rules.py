@@ -356,3 +356,18 @@ def test_a_club_named_after_its_words_is_the_speaker_not_a_destination():
     assert [(r.to_club, r.stage, r.source) for r in rows] == [("Real Madrid", "denied", "Arsenal")]
     # Not at the end of the sentence, or with no comma before it, the club can still be the buyer.
     assert [r.to_club for r in rule_rumours("Arsenal said they want to sign Declan Rice.")] == ["Arsenal"]
+
+
+def test_a_named_source_that_reports_is_the_source_not_reports():
+    # "X reports that" is X's verb; it had read as the noun, the generic source "reports" (news012: "but the
+    # Athletic report that the club have made numerous offers").
+    rows = rule_rumours(
+        "Fabrizio Romano reports that Bayern Munich have opened talks with Stuttgart over Nick Woltemade."
+    )
+    assert [(r.to_club, r.source) for r in rows] == [("Bayern Munich", "Fabrizio Romano")]
+    assert [
+        r.source for r in rule_rumours("Recent reports say Bayern Munich have opened talks over Nick Woltemade.")
+    ] == ["reports"]
+    text, title, *_ = read_article(Path(__file__).parent / "eval" / "train" / "news012.txt")
+    rows = rule_rumours(f"{title}\n\n{text}", title=title)
+    assert {r.source for r in rows if "the Athletic report that" in r.evidence} == {"The Athletic"}

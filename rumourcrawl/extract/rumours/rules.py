@@ -1487,6 +1487,12 @@ class ArticleAnalyser:
         match = GENERIC_REPORT_RE.search(narrative) if "eport" in narrative else None  # each branch needs it
         if match:
             src = match.group("src") or match.group("rep3")
+            if src and src.strip() in ("report", "reports"):
+                # "Fabrizio Romano reports that ...": the verb of a named source, not "reports" the noun
+                for outlet in OUTLET_CLAIM_RE.finditer(narrative, 0, match.end("src")):
+                    named = self._known_source(outlet.group("src")) if outlet.end() == match.end("src") else None
+                    if named is not None:
+                        return named
             if src:
                 src = src.strip().replace("Reports in", "reports in")  # "Reports in Spain claim ..." opening a sentence
                 persists = bool(re.search(r"\breports? in [A-Z]", src)) and bool(
@@ -1506,15 +1512,22 @@ class ArticleAnalyser:
         if info.paren_source:
             candidates.append(info.paren_source)
         for src in candidates:
-            known = self.gazetteer.source(src)
-            if known is not None:
-                if self.outlet and self.gazetteer.source(self.outlet) == known:
-                    return None, known.tier, False
-                return known.name, known.tier, False
-            person = self.registry.lookup(src)
-            if person is not None:
-                return person.name, self._person_tier(person), False
+            named = self._known_source(src)
+            if named is not None:
+                return named
         return None, None, False
+
+    def _known_source(self, src: str) -> tuple[str | None, int | None, bool] | None:
+        """A named outlet or person as the source (None as the name when it is the article's own outlet)."""
+        known = self.gazetteer.source(src)
+        if known is not None:
+            if self.outlet and self.gazetteer.source(self.outlet) == known:
+                return None, known.tier, False
+            return known.name, known.tier, False
+        person = self.registry.lookup(src)
+        if person is not None:
+            return person.name, self._person_tier(person), False
+        return None
 
     def _named_source(self, src: str, persists: bool) -> tuple[str | None, int | None, bool]:
         known = self.gazetteer.source(src)
