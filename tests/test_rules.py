@@ -371,3 +371,10 @@ def test_a_named_source_that_reports_is_the_source_not_reports():
     text, title, *_ = read_article(Path(__file__).parent / "eval" / "train" / "news012.txt")
     rows = rule_rumours(f"{title}\n\n{text}", title=title)
     assert {r.source for r in rows if "the Athletic report that" in r.evidence} == {"The Athletic"}
+
+
+def test_a_players_teammate_is_the_one_named_after_him():
+    rows = rule_rumours(
+        "Everton boss David Moyes wants to bring Jarrad Branthwaite's teammate Dwight McNeil back to the club."
+    )
+    assert "Jarrad Branthwaite" not in {r.subject for r in rows}

@@ -490,7 +490,7 @@ CONTEXT_CLUB_RE = re.compile(
 # "Mick McCarthy's side", "Alonso's immediate replacement", "Wenger's support": the name modifies a noun.
 POSSESSIVE_NOT_MOVER_RE = re.compile(
     r"[’']s (?:[\w-]+ ){0,2}?(?:side|team|men|squad|club|players|charges|replacement|successor|predecessor|"
-    r"assistant|number two|right-hand man|relationship|support|style|decision|"
+    r"assistant|number two|teammate|team-mate|team mate|compatriot|right-hand man|relationship|support|style|decision|"
     r"view|views|comments|goal|header|strike|performance|departure from the dug-?out|reign|tenure|regime)\b"
 )
 TRANSFER_OBJECT_BEFORE_RE = re.compile(
