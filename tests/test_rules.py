@@ -378,3 +378,10 @@ def test_a_players_teammate_is_the_one_named_after_him():
         "Everton boss David Moyes wants to bring Jarrad Branthwaite's teammate Dwight McNeil back to the club."
     )
     assert "Jarrad Branthwaite" not in {r.subject for r in rows}
+
+
+def test_saying_no_or_yes_to_a_club_is_an_answer_not_speech():
+    # mp022's "as Pecsi said yes to Liverpool project" had counted as Pecsi speaking; one who only speaks
+    # is no mover, so "X said no to Chelsea" lost its row.
+    rows = rule_rumours("Kenan Yildiz said no to Chelsea as he wants to stay at Juventus.")
+    assert [(r.subject, r.to_club, r.stage) for r in rows] == [("Kenan Yildiz", "Chelsea", "denied")]

@@ -199,7 +199,8 @@ NAME_THEN_PERSON_NOUN_RE = re.compile(
     r"departure|arrival|camp|representatives|adviser|wife|form|situation|signature|signing|exit)\b"
 )
 SOURCE_BEFORE_NAME_RE = re.compile(r"\b(?:according to|reported by|revealed by|via|per)\s+(?:the\s+)?$", re.IGNORECASE)
-NAME_THEN_SPEECH_RE = re.compile(rf"^,?\s+(?:has |had |have )?(?:{SPEECH_VERBS})\b")
+# ("said no to Chelsea", "says yes to the project" is an answer to a club, not speech)
+NAME_THEN_SPEECH_RE = re.compile(rf"^,?\s+(?:has |had |have )?(?:{SPEECH_VERBS})\b(?! (?:no|yes) to\b)")
 # A post's quote head: "Enzo Maresca: “...”", "Ange Postecoglou on Marcus Rashford: “...”".
 QUOTE_HEAD_AFTER_NAME_RE = re.compile(r":\s*[“\"]| on [^:“\".]{2,50}:\s*[“\"]")
 # "The Ipswich manager will take charge": a coach, so a coach of the last sentence, not its player.
