@@ -385,3 +385,15 @@ def test_saying_no_or_yes_to_a_club_is_an_answer_not_speech():
     # is no mover, so "X said no to Chelsea" lost its row.
     rows = rule_rumours("Kenan Yildiz said no to Chelsea as he wants to stay at Juventus.")
     assert [(r.subject, r.to_club, r.stage) for r in rows] == [("Kenan Yildiz", "Chelsea", "denied")]
+
+
+def test_a_club_with_no_plans_to_sell_is_the_seller_and_the_denier():
+    # GUIDE: a general denial is an exit-shaped row, its source the denier. "Liverpool have no plans to sell
+    # Mohamed Salah" had sent Salah to Liverpool (news022's "Milan had no interest" had no source).
+    rows = rule_rumours("Liverpool have no plans to sell Mohamed Salah.")
+    assert [(r.from_club, r.to_club, r.kind, r.stage, r.source) for r in rows] == [
+        ("Liverpool", None, "exit", "denied", "Liverpool")
+    ]
+    assert [r.from_club for r in rule_rumours("Liverpool have no intention of selling Mohamed Salah to Al-Hilal.")] == [
+        "Liverpool"
+    ]

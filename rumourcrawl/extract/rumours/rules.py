@@ -294,7 +294,7 @@ SENTENCE_END_RE = re.compile(r"\W*")
 # Before a club that opens a clause: nothing but punctuation, space and "the".
 CLAUSE_OPENER_RE = re.compile(r"[\W_]*(?:the\s+)?", re.IGNORECASE)
 # Between a club and a denial cue that it is the subject of: "Manchester United are not interested".
-CLUB_IS_BEFORE_CUE_RE = re.compile(r"\s+(?:are|is|were|was|have been|has been)\s+$")
+CLUB_IS_BEFORE_CUE_RE = re.compile(r"\s+(?:are|is|were|was|have been|has been|have|has|had)\s+$")
 # Before "agreement": the terms of a deal already in force ("his loan agreement", "the existing agreement").
 EXISTING_AGREEMENT_BEFORE_RE = re.compile(
     r"(?:(?:['’]s|\bhis|\bher|\btheir)\s+(?:current\s+|existing\s+|original\s+|previous\s+)?loan|"
@@ -336,6 +336,7 @@ SELLER_VERB_AFTER_RE = re.compile(
     r"(?:prepared|ready|willing|happy|open|wants?|wanted|looking|keen|eager|trying) to "
     r"(?:cash in|sell|let|listen|off-?load|get rid of|part ways|move \w+ on)|"
     r"open to cashing in|part(?:ed)? ways with|cash in|ruled out selling|rule out selling|agreed to sell|"
+    r"(?:no|any|little) (?:plans?|intention|desire|interest) (?:of|to|in) (?:sell|let|cash|part)\w*|"
     r"(?:will )?not stand in (?:his|her|the) way|"
     r"sacked|dismissed|parted company with|part company with|released|"
     r"want more|want (?:a )?(?:higher|bigger|better|improved)|demand more|"
