@@ -397,3 +397,19 @@ def test_a_club_with_no_plans_to_sell_is_the_seller_and_the_denier():
     assert [r.from_club for r in rule_rumours("Liverpool have no intention of selling Mohamed Salah to Al-Hilal.")] == [
         "Liverpool"
     ]
+
+
+def test_the_club_a_player_leaves_is_no_buyer_of_his():
+    # "leave the club" is the club named before it: the one he leaves, not one he joins.
+    for sentence in (
+        "Liverpool have confirmed that Trent Alexander-Arnold will leave the club this summer.",
+        "Liverpool boss Arne Slot confirmed that Trent Alexander-Arnold will leave the club this summer.",
+    ):
+        rows = [r for r in rule_rumours(sentence) if r.subject == "Trent Alexander-Arnold"]
+        assert [(r.from_club, r.to_club, r.kind) for r in rows] == [("Liverpool", None, "exit")]
+    # Real texts: mp145 ("Barcelona's 2006 born talent will leave the club") names his club; news011's
+    # "Villa's current options ... close to leaving the Premier League club" no longer sends both to Villa.
+    for name, subject, club in (("mp145.txt", "Pau Prim", "Barcelona"), ("news011.txt", "Lucas Digne", "Aston Villa")):
+        text, title, *_ = read_article(Path(__file__).parent / "eval" / "train" / name)
+        rows = [r for r in rule_rumours(f"{title}\n\n{text}", title=title) if r.subject == subject]
+        assert rows and all(r.from_club == club and r.to_club != club for r in rows)

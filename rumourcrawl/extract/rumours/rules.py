@@ -333,7 +333,7 @@ SELLER_VERB_AFTER_RE = re.compile(
     r"^(?:[’']s?)?\s*(?:(?:have|has|are|is|were|was|had|will|would|could|also|now|still|reportedly|)\s+){0,3}"
     r"(?:rejected|reject|rebuffed|knocked back|turned down|accepted|accept|are ready to sell|want £|want [£€$]|"
     r"demand|demanding|value|valued|slapped|set to loan|"
-    r"(?:prepared|ready|willing|happy|open|wants?|wanted|looking|keen|eager|trying) to "
+    r"(?:prepared|ready|willing|happy|open|wants?|wanted|looking|keen|eager|trying|expected|likely|set|poised) to "
     r"(?:cash in|sell|let|listen|off-?load|get rid of|part ways|move \w+ on)|"
     r"open to cashing in|part(?:ed)? ways with|cash in|ruled out selling|rule out selling|agreed to sell|"
     r"(?:no|any|little) (?:plans?|intention|desire|interest) (?:of|to|in) (?:sell|let|cash|part)\w*|"
@@ -478,6 +478,10 @@ CLUB_ANAPHOR_COUNTRY = {
     "brazilian": "br",
     "mexican": "mx",
 }
+# "leave the club" in a sentence that named the club before: that club (see _club_anaphors)
+LEAVE_THE_CLUB_RE = re.compile(
+    r"\b(?:leave|leaves|leaving|left|depart|departs|departing|exit|exits|exiting|quit) (the club)\b"
+)
 CLUB_ANAPHOR_RE = re.compile(
     r"\bthe (?P<adj>"
     + "|".join(sorted("SPL" if k == "spl" else k.title() for k in CLUB_ANAPHOR_COUNTRY))
@@ -1066,6 +1070,15 @@ class ArticleAnalyser:
             added = True
         if "the " not in text:
             return sorted(clubs, key=lambda c: c.start) if added else clubs
+        if " the club" in text:
+            for match in LEAVE_THE_CLUB_RE.finditer(text):
+                # "Manchester City are expected to let Kalvin Phillips leave the club": the club named before
+                earlier = [c for c in clubs if c.end <= match.start(1)]
+                if earlier:
+                    clubs.append(
+                        ClubMention(match.start(1), match.end(1), match.group(1), earlier[-1].canonical, "anaphor")
+                    )
+                    added = True
         for match in CLUB_ANAPHOR_RE.finditer(text):
             if any(c.start < match.end() and match.start() < c.end for c in clubs):
                 continue
@@ -2240,6 +2253,7 @@ class ArticleAnalyser:
                 if (
                     club.start < first_cue
                     and club.canonical not in mover_clubs
+                    and club.canonical not in from_clubs  # "Liverpool confirmed X will leave the club"
                     and not re.search(r"\b(?:at|in|against|over|beat|beaten|v|vs)\s+(?:the\s+)?$", _before)
                 ):
                     # "Wolves sacked Pereira", "the club have been without a manager since X was sacked"
@@ -2247,6 +2261,9 @@ class ArticleAnalyser:
         for name in sellers:
             if name not in from_clubs:
                 from_clubs.append(name)
+        # "Liverpool boss Arne Slot confirmed that X will leave the club": the club he leaves is no buyer too.
+        left = {c.canonical for c in clubs if c.surface == "the club" and assigned.get(id(c)) == "from"}
+        to_clubs = [name for name in to_clubs if name not in left]
         # "X to Y, here we go!": short-post register.
         if not to_clubs:
             match = SHORT_POST_TO_RE.search(text[c_start:c_end])
