@@ -413,3 +413,14 @@ def test_the_club_a_player_leaves_is_no_buyer_of_his():
         text, title, *_ = read_article(Path(__file__).parent / "eval" / "train" / name)
         rows = [r for r in rule_rumours(f"{title}\n\n{text}", title=title) if r.subject == subject]
         assert rows and all(r.from_club == club and r.to_club != club for r in rows)
+
+
+def test_talks_over_a_vacant_coaching_job_make_a_coach():
+    for sentence, club in (
+        ("Chelsea are in talks with Oliver Glasner over the vacant head coach role.", "Chelsea"),
+        ("Tottenham have held talks with Thomas Frank about the manager's job.", "Tottenham Hotspur"),
+    ):
+        rows = rule_rumours(sentence)
+        assert [(r.subject_role, r.to_club, r.kind, r.stage) for r in rows] == [
+            ("manager", club, "appointment", "talks")
+        ]

@@ -595,7 +595,11 @@ MANAGER_AFTER_NAME_RE = re.compile(
     r",\s+(?:who\s+is\s+)?the\s+(?:[a-z-]+\s+)?(?:favourite|front-?runner)\s+to\s+take\s+(?:over|charge)\b|"
     # "Mourinho, who previously managed Chelsea, Manchester United and Tottenham"
     r",? who (?:has |had |previously |formerly |once |also )*(?:managed|coached|was (?:in charge|the manager|"
-    r"manager|head coach|boss))\b"
+    r"manager|head coach|boss))\b|"
+    # "in talks with Oliver Glasner over the vacant head coach role"
+    r"\s+(?:over|about|for|regarding)\s+the\s+(?:vacant\s+|empty\s+|vacated\s+)?"
+    r"(?:managerial|head[- ]coach|manager(?:['’]s)?|coaching|boss(?:['’]s)?)\s+"
+    r"(?:role|job|position|post|vacancy|seat)\b"
 )
 SACKED_BEFORE_RE = re.compile(r"\b(?:sack|sacked|sacking|axed|fired)\s+$")  # "after they sacked Xabi Alonso"
 APPOINTED_BEFORE_RE = re.compile(
