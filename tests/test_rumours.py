@@ -745,3 +745,21 @@ def test_a_national_side_is_a_coachs_destination_never_a_players():
         )
         assert not {subject for subject, _ in national_rows[name]} & players
     assert ("Carlo Ancelotti", "Brazil") in national_rows["mp033.txt"]
+
+
+def test_a_pair_in_sentences_with_no_word_of_a_move_is_marked_so():
+    # news005 (real): "Benjamin White has already been having to play out of position at right-back" names
+    # Arsenal with no cue and no rule claim; "Ben Johnson is of interest to the Gunners" has both.
+    from rumourcrawl.extract.rumours.features import candidate_features, sentence_facts
+
+    text, title, *_ = read_article(TRAIN_DIR / "news005.txt")
+    reading = read_text(text, title=title)
+    facts = sentence_facts(reading)
+    marked = {
+        (c.person.name, c.to_club): "no_cue" in candidate_features(reading, c, facts)
+        for c in reading.candidates
+        if c.to_club
+    }
+    assert marked[("Benjamin White", "Arsenal")] is True
+    assert marked[("Ben Johnson", "Arsenal")] is False
+    assert marked[("Jurrien Timber", "Ajax")] is False  # "major progress on a deal": a cue, no rule claim

@@ -305,6 +305,8 @@ def candidate_features(reading: Reading, candidate: Candidate, facts: SentenceFa
             f["any_" + name] = 1.0
             if index < reading.headline_sentences:
                 f["head_" + name] = 1.0
+    if not candidate.rule_claims and not any(name.startswith("any_cue:") for name in f):
+        f["no_cue"] = 1.0  # "Arsenal will make a final decision on Jesus' future": no word of a move
     if meet:
         f.shared = (base, _sentence_words(reading, meet[0]))
     if not sentences:
