@@ -424,3 +424,18 @@ def test_talks_over_a_vacant_coaching_job_make_a_coach():
         assert [(r.subject_role, r.to_club, r.kind, r.stage) for r in rows] == [
             ("manager", club, "appointment", "talks")
         ]
+
+
+def test_a_player_who_tells_his_club_he_wants_to_leave_is_the_mover_and_it_his_seller():
+    # Telling one's club of one's own wish is no pundit's speech; the club told is the one he leaves.
+    rows = rule_rumours("Ademola Lookman has told Atalanta he wants to leave.")
+    assert [(r.subject, r.from_club, r.to_club, r.kind) for r in rows] == [
+        ("Ademola Lookman", "Atalanta", None, "exit")
+    ]
+    # With a destination in the same sentence, the exit is folded into that move, its club the seller
+    # (also bbc-sport-102: "linked with a move away from Liverpool, with Chelsea the favourites").
+    rows = rule_rumours("Ademola Lookman has told Atalanta he wants to leave; Inter remain keen.")
+    assert [(r.from_club, r.to_club) for r in rows] == [("Atalanta", "Inter Milan")]
+    text, title, *_ = read_article(DEV_DIR / "bbc-sport-102.txt")
+    gerrard = [r for r in rule_rumours(f"{title}\n\n{text}", title=title) if r.to_club == "Chelsea"]
+    assert gerrard and {r.from_club for r in gerrard if "move away from Liverpool" in r.evidence} == {"Liverpool"}

@@ -201,6 +201,17 @@ NAME_THEN_PERSON_NOUN_RE = re.compile(
 SOURCE_BEFORE_NAME_RE = re.compile(r"\b(?:according to|reported by|revealed by|via|per)\s+(?:the\s+)?$", re.IGNORECASE)
 # ("said no to Chelsea", "says yes to the project" is an answer to a club, not speech)
 NAME_THEN_SPEECH_RE = re.compile(rf"^,?\s+(?:has |had |have )?(?:{SPEECH_VERBS})\b(?! (?:no|yes) to\b)")
+# "Ademola Lookman has told Atalanta he wants to leave": a player telling his club his own wish moves, he is
+# no speaker like an agent or a pundit.
+TOLD_CLUB_OWN_WISH_RE = re.compile(
+    r",?\s+(?:has |had |have )?(?:told|informed)\s+(?:the club|[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,3})\s+"
+    r"(?:that\s+)?(?:he|she)\s+(?:wants|is|will|would|does|has|intends|plans|hopes|wishes)\b"
+)
+# After the club so told: "has told Atalanta he wants to leave" is the club he leaves.
+WANTS_TO_LEAVE_AFTER_RE = re.compile(
+    r"\s+(?:that\s+)?(?:he|she)\s+(?:wants|intends|plans|hopes|wishes|would like|is keen|is determined)\s+to\s+"
+    r"(?:leave|depart|quit|exit|move on)\b"
+)
 # A post's quote head: "Enzo Maresca: “...”", "Ange Postecoglou on Marcus Rashford: “...”".
 QUOTE_HEAD_AFTER_NAME_RE = re.compile(r":\s*[“\"]| on [^:“\".]{2,50}:\s*[“\"]")
 # "The Ipswich manager will take charge": a coach, so a coach of the last sentence, not its player.
@@ -1026,9 +1037,9 @@ class ArticleAnalyser:
                 if person is None:
                     continue
                 info.mentions.append(Mention(person, start, end))
-                if NAME_THEN_SPEECH_RE.match(text[end : end + 40]) or re.search(
-                    rf"\b(?:{SPEECH_VERBS})\s*$", text[max(0, start - 12) : start]
-                ):
+                if (
+                    NAME_THEN_SPEECH_RE.match(text[end : end + 40]) and not TOLD_CLUB_OWN_WISH_RE.match(text, end)
+                ) or re.search(rf"\b(?:{SPEECH_VERBS})\s*$", text[max(0, start - 12) : start]):
                     person.speech_mentions += 1
                 if SOURCE_BEFORE_NAME_RE.search(text, max(0, start - 20), start):
                     person.source_mentions += 1
@@ -2197,7 +2208,7 @@ class ArticleAnalyser:
                 role = "to"
             elif WITH_BEFORE_RE.search(before) and SELLER_VERB_AFTER_RE.search(after):
                 role = "seller"  # ", with the Seagulls demanding €60m"
-            elif CLUB_FROM_BEFORE_RE.search(before):
+            elif CLUB_FROM_BEFORE_RE.search(before) or WANTS_TO_LEAVE_AFTER_RE.match(after):
                 role = "from"
             elif CLUB_TO_BEFORE_RE.search(before):
                 role = "to"
@@ -2467,21 +2478,21 @@ class ArticleAnalyser:
 def _drop_exits_with_destination(claims: list[Claim]) -> list[Claim]:
     """ "Linked with a move away from Liverpool, with Chelsea the favourites": one claim whose destination
     is named in the same sentence, not an exit plus a transfer."""
-    destined = {
-        (id(c.subject), c.sentence)
-        for c in claims
-        if c.to_club is not None and c.kind != "stay" and c.stage not in ("denied", "collapsed")
-    }
-    return [
-        c
-        for c in claims
-        if not (
-            c.kind == "exit"
-            and c.to_club is None
-            and c.stage not in ("denied", "collapsed")
-            and (id(c.subject), c.sentence) in destined
-        )
-    ]
+    destined: dict[tuple[int, int], list[Claim]] = {}
+    for c in claims:
+        if c.to_club is not None and c.kind != "stay" and c.stage not in ("denied", "collapsed"):
+            destined.setdefault((id(c.subject), c.sentence), []).append(c)
+    kept = []
+    for c in claims:
+        moves = destined.get((id(c.subject), c.sentence))
+        if moves and c.kind == "exit" and c.to_club is None and c.stage not in ("denied", "collapsed"):
+            # "has told Atalanta he wants to leave; Inter remain keen": the club he leaves is the move's seller
+            for move in moves:
+                if move.from_club is None and c.from_club != move.to_club:
+                    move.from_club = c.from_club
+            continue
+        kept.append(c)
+    return kept
 
 
 def _denial_of_reports(text: str, cues: list[tuple[str, int, int, bool]], c_end: int) -> re.Match | None:
