@@ -763,3 +763,10 @@ def test_a_pair_in_sentences_with_no_word_of_a_move_is_marked_so():
     assert marked[("Benjamin White", "Arsenal")] is True
     assert marked[("Ben Johnson", "Arsenal")] is False
     assert marked[("Jurrien Timber", "Ajax")] is False  # "major progress on a deal": a cue, no rule claim
+
+
+def test_a_deal_off_in_a_post_is_collapsed():
+    # mp090 (real post): "... one of the main targets, after Badé deal off" (gold: collapsed; it was talks).
+    text, title, *_ = read_article(TRAIN_DIR / "mp090.txt")
+    bade = [r for r in extract_rumours(text, title=title) if r.subject == "Badé"]
+    assert [(r.to_club, r.stage) for r in bade] == [("Aston Villa", "collapsed")]
