@@ -111,13 +111,7 @@ def test_honest_report_has_cross_validated_locked_and_tuned_on_figures(tmp_path)
     assert "3 fold assignments pooled" in sections[1]
     each = next(line for line in text.splitlines() if "under each fold assignment alone" in line)
     assert len(each.rstrip(")").split(": ")[1].split()) == 3
-    unlocked_gold = sum(
-        1
-        for t in load_labelled(tmp_path)
-        if not t.locked
-        for g in t.gold
-        if not g.get("historical")
-    )
+    unlocked_gold = sum(1 for t in load_labelled(tmp_path) if not t.locked for g in t.gold if not g.get("historical"))
     cross_validated = text.split("\nlocked split")[0]
     posts = next(line for line in cross_validated.splitlines() if line.startswith("  posts"))
     assert int(posts.split()[2]) == unlocked_gold
