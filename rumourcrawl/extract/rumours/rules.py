@@ -2350,11 +2350,10 @@ class ArticleAnalyser:
     @staticmethod
     def _trailing_speaker(text: str, club: ClubMention) -> bool:
         """A club named after the words it said, at the sentence's end: "..., Arsenal said." """
-        return bool(
-            TRAILING_BEFORE_RE.search(text, max(0, club.start - 8), club.start)
-            and CLUB_SAYS_RE.match(text, club.end)
-            and SENTENCE_END_RE.fullmatch(text, CLUB_SAYS_RE.match(text, club.end).end())
-        )
+        if not TRAILING_BEFORE_RE.search(text, max(0, club.start - 8), club.start):
+            return False
+        said = CLUB_SAYS_RE.match(text, club.end)
+        return said is not None and SENTENCE_END_RE.fullmatch(text, said.end()) is not None
 
     def _reported_speaker(self, info: SentenceInfo, c_start: int, movers: list[Person]) -> Person | None:
         """ "Wardle confirmed the club had not…": the named subject of a speech verb (not the one moving:
@@ -2477,7 +2476,7 @@ class ArticleAnalyser:
 # ---------------------------------------------------------------------------------------------
 def _drop_exits_with_destination(claims: list[Claim]) -> list[Claim]:
     """ "Linked with a move away from Liverpool, with Chelsea the favourites": one claim whose destination
-    is named in the same sentence, not an exit plus a transfer."""
+    is named in the same sentence, not an exit plus a transfer; the club the exit leaves is its seller."""
     destined: dict[tuple[int, int], list[Claim]] = {}
     for c in claims:
         if c.to_club is not None and c.kind != "stay" and c.stage not in ("denied", "collapsed"):
