@@ -439,3 +439,46 @@ def test_a_player_who_tells_his_club_he_wants_to_leave_is_the_mover_and_it_his_s
     text, title, *_ = read_article(DEV_DIR / "bbc-sport-102.txt")
     gerrard = [r for r in rule_rumours(f"{title}\n\n{text}", title=title) if r.to_club == "Chelsea"]
     assert gerrard and {r.from_club for r in gerrard if "move away from Liverpool" in r.evidence} == {"Liverpool"}
+
+
+def _rule_rows_of(name: str, subject: str):
+    text, title, *_ = read_article(Path(__file__).parent / "eval" / "train" / name)
+    return [r for r in rule_rumours(f"{title}\n\n{text}", title=title) if r.subject == subject]
+
+
+def test_an_aside_between_dashes_does_not_cut_the_subject_from_its_verb():
+    # news062: "Liverpool — the reigning Premier League champions — have made a major statement by securing
+    # Florian Wirtz from Bayer Leverkusen"; bbc-sport-210: "'The new Maradona' - Carlos Tevez - is joining".
+    wirtz = _rule_rows_of("news062.txt", "Florian Wirtz")
+    assert ("Bayer Leverkusen", "Liverpool", "done") in {(r.from_club, r.to_club, r.stage) for r in wirtz}
+    assert {r.to_club for r in _rule_rows_of("bbc-sport-210.txt", "Carlos Tevez")} >= {"Corinthians SP"}
+    # A relative clause between dashes is its own clause: "who" does not hand its verb to the name before.
+    rows = rule_rumours(
+        "Sandro Tonali will return from his ban next season, Joelinton - who can also play in attack - has just "
+        "signed a new four-year deal."
+    )
+    assert [r for r in rows if r.subject == "Sandro Tonali"] == []
+
+
+def test_joining_is_agreed_and_completing_a_season_is_no_transfer():
+    rows = rule_rumours("Carlos Tevez is joining Corinthians for nearly $20m.")
+    assert [(r.to_club, r.stage) for r in rows] == [("Corinthians SP", "agreed")]
+    rows = rule_rumours("Having completed his first full season with Leeds United, Archie Gray has stayed put.")
+    assert all(r.stage != "done" or r.kind == "stay" for r in rows)
+    rows = rule_rumours("Archie Gray completed a season-long loan move to Leeds United.")
+    assert [(r.to_club, r.kind, r.stage) for r in rows] == [("Leeds United", "loan", "done")]
+
+
+def test_a_league_before_a_club_describes_it():
+    # "Premier League giants Tottenham Hotspur", "Ligue 1 side Stade Reims", "Saudi Arabian club Al-Hilal".
+    rows = rule_rumours("Archie Gray has joined Premier League club Tottenham.")
+    assert [(r.to_club, r.stage) for r in rows] == [("Tottenham Hotspur", "done")]
+    assert {r.to_club for r in _rule_rows_of("news042.txt", "Archie Gray")} >= {"Tottenham Hotspur"}
+    # news082: "accepted a lucrative offer from Saudi Arabian club Al-Hilal": the bidder is the destination.
+    assert {r.to_club for r in _rule_rows_of("news082.txt", "Lionel Messi")} == {"Al-Hilal"}
+    # news010: "nearing the end of his contract with Serie A giants Juventus": his club, not his destination.
+    rabiot = _rule_rows_of("news010.txt", "Adrien Rabiot")
+    assert rabiot and all(r.to_club != "Juventus" or r.kind == "stay" for r in rabiot)
+    assert {r.from_club for r in rabiot if r.to_club == "Manchester United"} == {"Juventus"}
+    # news071: "a successful loan spell with Ligue 1 side Stade Reims last season": where he was.
+    assert all(r.to_club != "Stade de Reims" for r in _rule_rows_of("news071.txt", "Folarin Balogun"))

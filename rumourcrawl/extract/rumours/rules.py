@@ -235,31 +235,36 @@ OWN_MOVE_RE = re.compile(
 THIRD_PERSON_RE = re.compile(r"\b(?:he|him|his|she|her)\b", re.IGNORECASE)
 FIRST_PERSON_RE = re.compile(r"\b(?:I|me|my|I'm|I've|I'd|I’m|I’ve)\b")
 
+# "Bundesliga giants", "Premier League side", "Ligue 1 outfit", "Saudi Pro League club": the league or country
+# that describes the club named next.
+CLUB_DESCRIPTOR = r"(?:[A-Z][A-Za-z]*|\d)(?: (?:[A-Z][A-Za-z]*|\d)){0,2} (?:club|side|outfit|giants|champions)\s+"
 CLUB_TO_BEFORE_RE = re.compile(
     r"(?:\bto|\b(?:re-?)?join(?:s|ing|ed)?|\bfor|\bwith|\bby|\bat|\binto|\bsign for|\bsigning for|\bmove to|"
     r"\bswitch to|\btowards|\bback to|\breturn(?:s|ed|ing)? to|\bin charge (?:of|at)|\bcoach of|\bmanager of|"
     r"\bboss of|\bthan|"
     r"\bagreement with|\bplay for|\bplaying for)\s+(?:the\s+|rivals?\s+|champions\s+|giants?\s+|side\s+|club\s+|"
-    r"[A-Z][a-z]+ (?:club|side|outfit|giants|champions)\s+|(?:[a-z]+ )?(?:outfit|side|club)\s+|"
+    + CLUB_DESCRIPTOR
+    + r"|(?:[a-z]+ )?(?:outfit|side|club)\s+|"
     r"(?:French|Spanish|Italian|German|English|Scottish|Portuguese|Dutch|Brazilian|Mexican|Turkish|Saudi) (?:club|"
     r"side|outfit|giants|champions)\s+|(?:Spanish|Italian|German|English) trio\s+)?$"
 )
 CLUB_FROM_BEFORE_RE = re.compile(
     r"(?:\bfrom|\bleave|\bleaves|\bleaving|\bleft|\bquit|\bquits|\bdepart(?:s|ed|ing)?|\baway from|\bexit|"
     r"\bexit from|\bexit door at|\bout of|"
-    r"\bsell|\bselling|\bsold by|\bsacked by|\bloan from|\bloaned from|\bloan spell at|\bspell at|"
+    r"\bsell|\bselling|\bsold by|\bsacked by|\bloan from|\bloaned from|\bloan spell (?:at|with)|\bspell (?:at|with)|"
     # "his contract at Chelsea" is where he is, but he will "sign his contract at Liverpool", where he goes
     r"\bcontract at(?<!sign his contract at)(?<!sign her contract at)(?<!sign a contract at)"
     r"(?<!signed a contract at)(?<!a new contract at)|"
+    # "nearing the end of his contract with Juventus": where he is
+    r"(?<!sign )(?<!signs )(?<!signed )(?<!signing )\b(?:his|her) (?:current |existing )?contract with|"
     r"\bresigned as [\w ]{0,20} of|\bpay|\bpaying|\bpaid to|\bpay to|\boffer(?:ed|s|ing)?|"
     r"\b(?:deal|future|career|time|stay|request|unsettled|unhappy|sale|door) at)"
-    r"\s+(?:the\s+|rivals?\s+|club\s+|(?:[a-z]+ )?(?:outfit|side|"
-    r"club)\s+)?$"
+    r"\s+(?:the\s+|rivals?\s+|club\s+|(?:[a-z]+ )?(?:outfit|side|club)\s+|" + CLUB_DESCRIPTOR + r")?$"
 )
 BUYER_NOUN_BEFORE_RE = re.compile(
-    r"(?:(?:bids?|offers?|approach(?:es)?|interest|inquiries|enquiries|inquiry|enquiry|proposals?|contact|calls?)\s+"
+    r"(?:(?:bids?|offers?|approach(?:es)?|interest|inquiries|enquiries|inquiry|enquiry|proposals?|contact|calls?)[’'\"]?\s+"
     r"(?:(?:of|worth) [£€$][\d.,]+m? )?(?:for (?:[\w'’-]+ ){1,3})?(?:from|by)"
-    r"(?:\s+(?:the\s+)?(?:[\w-]+\s+)?(?:side|club|outfit|giants|champions|rivals|neighbours))?"
+    r"(?:\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?(?:side|club|outfit|giants|champions|rivals|neighbours))?"
     # "a move from Arsenal" names the seller; "a move by Chelsea" the buyer
     r"|(?:move|switch|deal|talks)\s+(?:for (?:[\w'’-]+ ){1,3})?by)\s+(?:the\s+)?$"
 )
@@ -428,6 +433,10 @@ CLAUSE_BOUNDARY_RE = re.compile(
     r",\s+(?=(?:has|have|had|is|was|are|were|will|would|could|can|may|might|remains?)\b)|"
     r",\s+(?=(?:raising|sparking|fuelling|fueling|prompting|casting)\b)"
 )
+# A spaced dash (the clause boundary above) and the longest aside two of them may bracket.
+DASH_RE = re.compile(r"\s[-–—]\s")
+DASH_ASIDE_MAX = 80
+RELATIVE_WORDS = ("who ", "whose ", "which ", "whom ")
 MID_SENTENCE_CAPITAL_RE = re.compile(r"(?<=[a-z,;] )([A-ZÀ-Þ][a-zß-ÿ'’-]+)")
 LOWER_WORD_RE = re.compile(r"(?<![\w'’])[a-z][a-z'’-]+")  # words written in lower case
 NEXT_CAPITAL_RE = re.compile(r" ([A-ZÀ-Þ][a-zß-ÿ'’-]+)\b")
@@ -1833,6 +1842,14 @@ class ArticleAnalyser:
                 continue
             if LISTED_GAP_RE.fullmatch(text, e1, s2):
                 protected.append((e1, s2))
+        # "Liverpool — the reigning champions — have signed Wirtz": an aside between dashes with no cue of its
+        # own does not cut its subject from its verb (a relative clause, "X – who joined Monaco – is", still does).
+        dashes = list(DASH_RE.finditer(text))
+        for first, second in zip(dashes, dashes[1:], strict=False):
+            aside = text[first.end() : second.start()]
+            lowered = aside.lower()
+            if len(aside) <= DASH_ASIDE_MAX and not has_cue_word(lowered) and not lowered.startswith(RELATIVE_WORDS):
+                protected += [first.span(), second.span()]
         cuts = [0]
         for match in CLAUSE_BOUNDARY_RE.finditer(text):
             if any(s <= match.start() < e for s, e in protected):
