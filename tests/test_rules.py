@@ -482,3 +482,15 @@ def test_a_league_before_a_club_describes_it():
     assert {r.from_club for r in rabiot if r.to_club == "Manchester United"} == {"Juventus"}
     # news071: "a successful loan spell with Ligue 1 side Stade Reims last season": where he was.
     assert all(r.to_club != "Stade de Reims" for r in _rule_rows_of("news071.txt", "Folarin Balogun"))
+
+
+def test_bought_and_after_moving_are_done_and_years_ago_is_history():
+    rows = rule_rumours("Chelsea bought Naomi Girma from Angel City for £900,000 last week.")
+    assert [(r.subject, r.to_club, r.stage) for r in rows] == [("Naomi Girma", "Chelsea", "done")]
+    assert rule_rumours("Todd Boehly bought the club in May 2022.") == []
+    # news050: "Evan Ferguson was reunited with ... Graham Potter after moving on loan to West Ham".
+    ferguson = _rule_rows_of("news050.txt", "Evan Ferguson")
+    assert {(r.to_club, r.kind, r.stage) for r in ferguson} >= {("West Ham United", "loan", "done")}
+    # news088: "a player they bought from Fulham for $10 million two years ago": background.
+    carvalho = [r for r in _rule_rows_of("news088.txt", "Fabio Carvalho") if r.to_club == "Liverpool"]
+    assert carvalho and all(r.historical for r in carvalho)

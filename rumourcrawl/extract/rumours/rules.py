@@ -56,10 +56,11 @@ HISTORICAL_CUES = re.compile(
     r"\b(?:almost|nearly) (?:joined|signed|left|moved)\b|\bfor (?:nearly |almost )?(?:two|three|four|five|\d+) years\b|"
     r"^(?:who|which) (?:has |had |have )?(?:already )?(?:joined|signed|moved|arrived|left|was signed|cost|came)\b|"
     r"\bsince (?:the |he |she |his |her )?[\w -]{0,20}(?:took over|joined|arrived|moved|was sacked|"
-    r"was dismissed|left|departed|resigned|quit)",
+    r"was dismissed|left|departed|resigned|quit)|"
+    r"\b(?:two|three|four|five|six|seven|eight|nine|ten|\d+|a few|several) (?:years|seasons) ago\b",
 )  # read on lower-cased text: IGNORECASE makes this long alternation several times slower
 # Substrings every branch of HISTORICAL_CUES needs, one of them in the lower-cased text: a cheap gate.
-HISTORICAL_GATE_RE = re.compile("linked|previously|since|before|past|close to|almost|nearly|years|who|which")
+HISTORICAL_GATE_RE = re.compile("linked|previously|since|before|past|close to|almost|nearly|years|ago|who|which")
 PAST_SEASON_RE = re.compile(r"\blast (?:season|summer|year|january|window)\b|\bin the close season\b", re.I)
 PAST_YEAR_RE = re.compile(
     r"\b(?:in|since|of) (?:(?:January|February|March|April|May|June|July|August|"
@@ -391,7 +392,7 @@ STAGE_GATE_WORDS = {
     "agreed": "stay agre pois set take clos here medi verg pers term leav join depa sign way expe near deal "
     "fee fees subj gree appr",
     "done": "clau name cont rele sign snap sold land capt comp join rejo appo seal unve resi sack loan pen "
-    "char took take left conf offi anno deal exte done brou secu move retu beat arri acqu",
+    "char took take left conf offi anno deal exte done brou boug secu move movi retu beat arri acqu",
     "denied": "nowh anyw deny deni rule ruli spok talk noth nobo need plan down dism appr rece offe bid "
     "bids neve here leav stay trut foun cont deal inte sale invi true sell sold",
     "collapsed": "turn reje pull coll fell fall call brok walk snub tabl hija withdr deal move tran swit fail",
