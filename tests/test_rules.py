@@ -494,3 +494,37 @@ def test_bought_and_after_moving_are_done_and_years_ago_is_history():
     # news088: "a player they bought from Fulham for $10 million two years ago": background.
     carvalho = [r for r in _rule_rows_of("news088.txt", "Fabio Carvalho") if r.to_club == "Liverpool"]
     assert carvalho and all(r.historical for r in carvalho)
+
+
+def test_coaching_appointments_and_departures_read_as_the_press_writes_them():
+    cases = {
+        "West Ham have sacked Julen Lopetegui and appointed Graham Potter as head coach.": [
+            ("Julen Lopetegui", "West Ham United", None, "exit", "done"),
+            ("Graham Potter", None, "West Ham United", "appointment", "done"),
+        ],
+        "Brighton have confirmed the departure of head coach Roberto De Zerbi.": [
+            ("Roberto De Zerbi", "Brighton & Hove Albion", None, "exit", "done")
+        ],
+        "Thomas Frank has been named Tottenham head coach after leaving Brentford.": [
+            ("Thomas Frank", None, "Tottenham Hotspur", "appointment", "done")
+        ],
+        "Rangers are set to appoint Russell Martin as their new manager.": [
+            ("Russell Martin", None, "Rangers", "appointment", "agreed")
+        ],
+    }
+    for sentence, expected in cases.items():
+        rows = rule_rumours(sentence)
+        assert [(r.subject, r.from_club, r.to_club, r.kind, r.stage) for r in rows] == expected, sentence
+    # news027: "one step closer to finally sealing the permanent departure of Marcus Rashford": United's exit.
+    rashford = _rule_rows_of("news027.txt", "Marcus Rashford")
+    assert "Manchester United" not in {r.to_club for r in rashford}
+    assert ("Manchester United", None) in {(r.from_club, r.to_club) for r in rashford}
+
+
+def test_a_bid_rejected_by_a_club_names_the_seller_and_a_league_word_is_no_name():
+    rows = rule_rumours("Manchester United have had a £40m bid for Bryan Mbeumo rejected by Brentford.")
+    assert [(r.from_club, r.to_club, r.stage) for r in rows] == [("Brentford", "Manchester United", "bid")]
+    # mp107, mp163: "Saudi Pro League clubs" had made "Pro" the mover.
+    rows = rule_rumours("Saudi Pro League club Al-Ittihad have made an offer for Mohamed Salah.")
+    assert [r.subject for r in rows] == ["Mohamed Salah"]
+    assert _rule_rows_of("mp163.txt", "Pro") == [] and _rule_rows_of("mp163.txt", "Emi Martínez")

@@ -172,7 +172,7 @@ NOT_NAME_WORDS = set(
     lithuanian latvian estonian cypriot maltese zambian zimbabwean kenyan gabonese angolan gambian haitian emirati
     lisbon glasgow edinburgh manchester merseyside rio janeiro sao paulo los angeles la new york san
     sebastian belgrade lancashire yorkshire midlands achilles god christ easter champions' europa national
-    international under-21 under-21s u21 unicef canal plus city united town county rovers athletic wanderers albion
+    international under-21 under-21s u21 unicef canal plus city united town county rovers athletic wanderers albion pro
     club clubs football fc player players manager boss coach striker midfielder defender keeper goalkeeper
     winger forward captain skipper chairman president director agent owner chief executive spokesman
     no yes not never well oh ok why what who whom whose which where how all both each every some any many most
@@ -252,7 +252,8 @@ CLUB_TO_BEFORE_RE = re.compile(
 CLUB_FROM_BEFORE_RE = re.compile(
     r"(?:\bfrom|\bleave|\bleaves|\bleaving|\bleft|\bquit|\bquits|\bdepart(?:s|ed|ing)?|\baway from|\bexit|"
     r"\bexit from|\bexit door at|\bout of|"
-    r"\bsell|\bselling|\bsold by|\bsacked by|\bloan from|\bloaned from|\bloan spell (?:at|with)|\bspell (?:at|with)|"
+    r"\bsell|\bselling|\bsold by|\bsacked by|\b(?:rejected|turned down|knocked back|rebuffed) by|"
+    r"\bloan from|\bloaned from|\bloan spell (?:at|with)|\bspell (?:at|with)|"
     # "his contract at Chelsea" is where he is, but he will "sign his contract at Liverpool", where he goes
     r"\bcontract at(?<!sign his contract at)(?<!sign her contract at)(?<!sign a contract at)"
     r"(?<!signed a contract at)(?<!a new contract at)|"
@@ -264,7 +265,8 @@ CLUB_FROM_BEFORE_RE = re.compile(
 )
 BUYER_NOUN_BEFORE_RE = re.compile(
     r"(?:(?:bids?|offers?|approach(?:es)?|interest|inquiries|enquiries|inquiry|enquiry|proposals?|contact|calls?)[’'\"]?\s+"
-    r"(?:(?:of|worth) [£€$][\d.,]+m? )?(?:for (?:[\w'’-]+ ){1,3})?(?:from|by)"
+    # "a bid for Mbeumo rejected by Brentford" names the seller
+    r"(?:(?:of|worth) [£€$][\d.,]+m? )?(?:for (?:(?!rejected |turned |knocked |rebuffed )[\w'’-]+ ){1,3})?(?:from|by)"
     r"(?:\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?(?:side|club|outfit|giants|champions|rivals|neighbours))?"
     # "a move from Arsenal" names the seller; "a move by Chelsea" the buyer
     r"|(?:move|switch|deal|talks)\s+(?:for (?:[\w'’-]+ ){1,3})?by)\s+(?:the\s+)?$"
@@ -425,6 +427,8 @@ APPOINTMENT_RE = re.compile(APPOINTMENT_CUES, re.IGNORECASE)
 CLAUSE_BOUNDARY_RE = re.compile(
     r";|:\s|,\s+(?:and|but|while|whereas|although|though|after|as(?! well as)|when|who|which|because)\b|"
     r"\s+(?:but|while|whereas|although)\s+|\s[-–—]\s|,\s+with\s+(?=[A-Z])|\s+and\s+(?=(?:he|she|they|it|the club)\b)|"
+    # "sacked Lopetegui and appointed Potter": the second verb has a mover of its own
+    r"\s+and\s+(?=(?:have\s+|has\s+)?(?:appointed|named|hired|installed)\s+[A-Z])|"
     # "poised to join Sunderland after turning down Stoke", "after deals were sorted for ...": a new event.
     r"\s+when\s+(?=(?:he|she|they|it|the)\b)|"
     r"\s+as\s+(?=(?:[A-Z][\w'’-]+\s+){1,3}(?:looks|seeks|bids|tries|aims|plans|prepares|wants|continues|attempts|"
@@ -461,7 +465,8 @@ SUITOR_LIST_BEFORE_RE = re.compile(
 CLUB_STAFF_AFTER_RE = re.compile(r"\s+(?:people|officials|chiefs|hierarchy|board|scouts|directors|bosses)\b")
 LEFT_CLUB_VERB_RE = re.compile(
     r"\b(?:sacked|sack|dismissed|axed|fired|released|resigned|quit|left(?! it\b)|parted company|"
-    r"part company|without a manager)\b"  # "Wolves left it late to announce the arrival of X": no one left
+    # "Wolves left it late to announce the arrival of X": no one left
+    r"part company|without a manager|departure of|exit of)\b"
 )
 RECEIVED_RE = re.compile(r"\breceiv\w*|\bhad (?:no|any)\b|\bfor sale\b|\bsell\w*|\bsold\b")
 MANAGER_NOUN_RE = re.compile(rf"\b(?:{MANAGER_ROLE_WORDS})\b", re.IGNORECASE)
