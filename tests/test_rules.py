@@ -528,3 +528,24 @@ def test_a_bid_rejected_by_a_club_names_the_seller_and_a_league_word_is_no_name(
     rows = rule_rumours("Saudi Pro League club Al-Ittihad have made an offer for Mohamed Salah.")
     assert [r.subject for r in rows] == ["Mohamed Salah"]
     assert _rule_rows_of("mp163.txt", "Pro") == [] and _rule_rows_of("mp163.txt", "Emi Martínez")
+
+
+def test_eyeing_considering_a_move_and_parting_company_are_read():
+    cases = {
+        # "eyeing" had no key in the interest gate: the cue was never tried.
+        "Juventus are reportedly eyeing Jadon Sancho.": [("Jadon Sancho", None, "Juventus", "transfer", "interest")],
+        "Tottenham are considering a loan move for Manchester City's James McAtee.": [
+            ("James McAtee", "Manchester City", "Tottenham Hotspur", "loan", "interest")
+        ],
+        "Leicester City have parted company with manager Ruud van Nistelrooy.": [
+            ("Ruud van Nistelrooy", "Leicester City", None, "exit", "done")
+        ],
+    }
+    for sentence, expected in cases.items():
+        rows = rule_rumours(sentence)
+        assert [(r.subject, r.from_club, r.to_club, r.kind, r.stage) for r in rows] == expected, sentence
+    # An outlet's name is no person: "Sky Sports News understands Chelsea are close to agreeing a deal".
+    from rumourcrawl.extract.rumours.candidates import read_text
+
+    reading = read_text("Sky Sports News understands Chelsea are close to agreeing a deal for Jamie Gittens.")
+    assert {c.person.name for c in reading.candidates} == {"Jamie Gittens"}

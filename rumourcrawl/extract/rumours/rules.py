@@ -172,8 +172,8 @@ NOT_NAME_WORDS = set(
     lithuanian latvian estonian cypriot maltese zambian zimbabwean kenyan gabonese angolan gambian haitian emirati
     lisbon glasgow edinburgh manchester merseyside rio janeiro sao paulo los angeles la new york san
     sebastian belgrade lancashire yorkshire midlands achilles god christ easter champions' europa national
-    international under-21 under-21s u21 unicef canal plus city united town county rovers athletic wanderers albion pro
-    club clubs football fc player players manager boss coach striker midfielder defender keeper goalkeeper
+    international under-21 under-21s u21 unicef canal plus city united town county rovers athletic wanderers albion
+    pro sky club clubs football fc player players manager boss coach striker midfielder defender keeper goalkeeper
     winger forward captain skipper chairman president director agent owner chief executive spokesman
     no yes not never well oh ok why what who whom whose which where how all both each every some any many most
     several few other another such only even still just very too more less much little big great good best
@@ -388,13 +388,13 @@ STAGE_GATE_WORDS = {
     "interest": "read will prep happ open batt figh scra tug tuss weig want watc scou rule tabs iden pote "
     "poss prim main numb expl stay love swoo lini keen inte eye eyes eyed trac moni targ chas "
     "race line turn purs view shor like admi plot hope hopi deli drea cons ask asks aske requ "
-    "kept rada tryi look eage rid ways cash sale avai door suit cont fram conv work trai aimi seek push",
+    "kept rada tryi look eage rid ways cash sale avai door suit cont fram conv work trai aimi seek push eyei",
     "talks": "talk spok spea nego appr disc enqu inqu dial held cont soun quot meet work prog tryi",
     "bid": "bid bids bidd offe subm tabl prop laun",
     "agreed": "stay agre pois set take clos here medi verg pers term leav join depa sign way expe near deal "
     "fee fees subj gree appr",
     "done": "clau name cont rele sign snap sold land capt comp join rejo appo seal unve resi sack loan pen "
-    "char took take left conf offi anno deal exte done brou boug secu move movi retu beat arri acqu",
+    "char took take left conf offi anno deal exte done brou boug secu move movi retu beat arri acqu part",
     "denied": "nowh anyw deny deni rule ruli spok talk noth nobo need plan down dism appr rece offe bid "
     "bids neve here leav stay trut foun cont deal inte sale invi true sell sold",
     "collapsed": "turn reje pull coll fell fall call brok walk snub tabl hija withdr deal move tran swit fail",
