@@ -549,3 +549,18 @@ def test_eyeing_considering_a_move_and_parting_company_are_read():
 
     reading = read_text("Sky Sports News understands Chelsea are close to agreeing a deal for Jamie Gittens.")
     assert {c.person.name for c in reading.candidates} == {"Jamie Gittens"}
+
+
+def test_who_urges_a_club_to_buy_or_signs_someone_is_no_mover():
+    # news020: "Lineker has suggested Arsenal should pursue Alvarez" had sent Lineker to Arsenal.
+    assert _rule_rows_of("news020.txt", "Gary Lineker") == []
+    rows = rule_rumours("Mikel Arteta wants Arsenal to sign a new striker, with Viktor Gyokeres top of his list.")
+    assert "Mikel Arteta" not in {r.subject for r in rows}
+    rows = rule_rumours(
+        "Gary Lineker has claimed it would be ‘game over’ for Arsenal’s Premier League title rivals if Mikel Arteta "
+        "signed long-term transfer target Julian Alvarez."
+    )
+    assert {r.subject for r in rows} == {"Julian Alvarez"}
+    # Signing for a club is a move of one's own.
+    rows = rule_rumours("Erik ten Hag signed for Ajax as a player in 1989, and has now signed a new contract.")
+    assert "Erik ten Hag" in {r.subject for r in rows}

@@ -520,6 +520,19 @@ CONTEXT_CLUB_RE = re.compile(
     r"(?P<club>[A-Z][\w'’.-]+(?: (?:de |del |do |da )?[A-Z][\w'’.-]+){0,3})"
 )
 # "Mick McCarthy's side", "Alonso's immediate replacement", "Wenger's support": the name modifies a noun.
+# "Lineker has suggested Arsenal should pursue Alvarez", "Amorim has told United to sign Mbeumo": who urges a
+# club to buy is no mover.
+ADVOCATE_AFTER_RE = re.compile(
+    r"[’']?\s+(?:has\s+|have\s+|had\s+)?(?:also\s+)?(?:told|urged|urges|advised|advises|suggested|suggests|wants|"
+    r"wanted|believes|believed|thinks|thought|feels|reckons|says|said|insists|insisted|claims|claimed|tipped|tips)\s+"
+    r"(?:that\s+)?(?:the\s+)?(?:[A-Z][\w'’.-]*\s+){1,3}(?:should|must|could|would|ought to|to|need to|needs to)\s+"
+    r"(?:\w+\s+)?(?:sign|bring|buy|land|move for|go for|pursue|target|make a move|recruit)\b"
+)
+# A verb of buying and the capital that starts its object (ArticleAnalyser._signs_someone).
+SIGNS_AFTER_RE = re.compile(
+    r"\s+(?:has\s+|had\s+)?(?:signed|signs|landed|lands|bought|buys)\s+(?!(?:for|with|as|on|a|an|his|her|new)\b)"
+    r"(?:[\w-]+\s+){0,4}?[A-Z]"
+)
 POSSESSIVE_NOT_MOVER_RE = re.compile(
     r"[’']s (?:[\w-]+ ){0,2}?(?:side|team|men|squad|club|players|charges|replacement|successor|predecessor|"
     r"assistant|number two|teammate|team-mate|team mate|compatriot|right-hand man|relationship|support|style|decision|"
@@ -1871,9 +1884,17 @@ class ArticleAnalyser:
                 after = info.sentence.text[mention.end : mention.end + 25]
                 if POSSESSIVE_NOT_MOVER_RE.match(after):
                     continue  # "Mick McCarthy's side" is a club, not a mover
+                if ADVOCATE_AFTER_RE.match(info.sentence.text, mention.end) or self._signs_someone(info, mention):
+                    continue
                 if mention.person not in movers:
                     movers.append(mention.person)
         return movers
+
+    @staticmethod
+    def _signs_someone(info: SentenceInfo, mention: Mention) -> bool:
+        """ "if Mikel Arteta signed long-term target Julian Alvarez": one who signs another person buys, not moves."""
+        match = SIGNS_AFTER_RE.match(info.sentence.text, mention.end)
+        return match is not None and any(m.start == match.end() - 1 for m in info.mentions)
 
     def _claims_for_clause(
         self, info: SentenceInfo, c_start: int, c_end: int, cues: list[tuple[str, int, int, bool]], movers: list[Person]
