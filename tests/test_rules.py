@@ -564,3 +564,21 @@ def test_who_urges_a_club_to_buy_or_signs_someone_is_no_mover():
     # Signing for a club is a move of one's own.
     rows = rule_rumours("Erik ten Hag signed for Ajax as a player in 1989, and has now signed a new contract.")
     assert "Erik ten Hag" in {r.subject for r in rows}
+
+
+def test_a_clause_triggered_is_done_and_the_transfer_list_is_an_exit():
+    cases = {
+        "Manchester City have triggered the release clause of Martin Zubimendi.": [
+            ("Martin Zubimendi", None, "Manchester City", "transfer", "done")
+        ],
+        "Bayern Munich have activated their option to buy Joao Palhinha from Fulham.": [
+            ("Joao Palhinha", "Fulham", "Bayern Munich", "transfer", "done")
+        ],
+        # The club that lists him is the one he would leave, not a buyer.
+        "Chelsea have placed Raheem Sterling on the transfer list.": [
+            ("Raheem Sterling", "Chelsea", None, "exit", "interest")
+        ],
+    }
+    for sentence, expected in cases.items():
+        rows = rule_rumours(sentence)
+        assert [(r.subject, r.from_club, r.to_club, r.kind, r.stage) for r in rows] == expected, sentence

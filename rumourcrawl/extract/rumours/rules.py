@@ -355,6 +355,7 @@ SELLER_VERB_AFTER_RE = re.compile(
     r"(?:prepared|ready|willing|happy|open|wants?|wanted|looking|keen|eager|trying|expected|likely|set|poised) to "
     r"(?:cash in|sell|let|listen|off-?load|get rid of|part ways|move \w+ on)|"
     r"open to cashing in|part(?:ed)? ways with|cash in|ruled out selling|rule out selling|agreed to sell|"
+    r"(?:placed|put|added) [\w'’ -]{1,40}? on (?:the|their) transfer list|"
     r"(?:no|any|little) (?:plans?|intention|desire|interest) (?:of|to|in) (?:sell|let|cash|part)\w*|"
     r"(?:will )?not stand in (?:his|her|the) way|"
     r"sacked|dismissed|parted company with|part company with|released|"
@@ -388,13 +389,14 @@ STAGE_GATE_WORDS = {
     "interest": "read will prep happ open batt figh scra tug tuss weig want watc scou rule tabs iden pote "
     "poss prim main numb expl stay love swoo lini keen inte eye eyes eyed trac moni targ chas "
     "race line turn purs view shor like admi plot hope hopi deli drea cons ask asks aske requ "
-    "kept rada tryi look eage rid ways cash sale avai door suit cont fram conv work trai aimi seek push eyei",
+    "kept rada tryi look eage rid ways cash sale avai door suit cont fram conv work trai aimi seek push eyei list",
     "talks": "talk spok spea nego appr disc enqu inqu dial held cont soun quot meet work prog tryi",
     "bid": "bid bids bidd offe subm tabl prop laun",
     "agreed": "stay agre pois set take clos here medi verg pers term leav join depa sign way expe near deal "
     "fee fees subj gree appr",
     "done": "clau name cont rele sign snap sold land capt comp join rejo appo seal unve resi sack loan pen "
-    "char took take left conf offi anno deal exte done brou boug secu move movi retu beat arri acqu part",
+    "char took take left conf offi anno deal exte done brou boug secu move movi retu beat arri acqu part "
+    "trig acti exer",
     "denied": "nowh anyw deny deni rule ruli spok talk noth nobo need plan down dism appr rece offe bid "
     "bids neve here leav stay trut foun cont deal inte sale invi true sell sold",
     "collapsed": "turn reje pull coll fell fall call brok walk snub tabl hija withdr deal move tran swit fail",
