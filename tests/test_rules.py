@@ -582,3 +582,30 @@ def test_a_clause_triggered_is_done_and_the_transfer_list_is_an_exit():
     for sentence, expected in cases.items():
         rows = rule_rumours(sentence)
         assert [(r.subject, r.from_club, r.to_club, r.kind, r.stage) for r in rows] == expected, sentence
+
+
+def test_short_post_phrasings_of_coaches_sellers_and_counterparties():
+    cases = {
+        "Nuno Espírito Santo will be the new West Ham head coach. Here we go!": [
+            ("Nuno Espírito Santo", None, "West Ham United", "appointment", "agreed")
+        ],
+        # The club where he is, the club a proposal goes to and the club one negotiates with all sell.
+        "Arsenal and Chelsea both monitoring Morgan Rogers situation at Aston Villa.": [
+            ("Morgan Rogers", "Aston Villa", "Chelsea", "transfer", "interest"),
+            ("Morgan Rogers", "Aston Villa", "Arsenal", "transfer", "interest"),
+        ],
+        "Al Hilal want Victor Osimhen, proposal ready for Napoli.": [
+            ("Victor Osimhen", "Napoli", "Al-Hilal", "transfer", "interest")
+        ],
+        "Tottenham are negotiating with Crystal Palace for Eberechi Eze, talks ongoing.": [
+            ("Eberechi Eze", "Crystal Palace", "Tottenham Hotspur", "transfer", "talks")
+        ],
+    }
+    for sentence, expected in cases.items():
+        rows = rule_rumours(sentence)
+        assert [(r.subject, r.from_club, r.to_club, r.kind, r.stage) for r in rows] == expected, sentence
+    # A title in apposition makes a coach: "Nuno Espírito Santo, new West Ham head coach."
+    from rumourcrawl.extract.rumours.candidates import read_text
+
+    reading = read_text("Nuno Espírito Santo, new West Ham head coach. Here we go!")
+    assert {c.person.role for c in reading.candidates} == {"manager"}

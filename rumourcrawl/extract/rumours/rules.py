@@ -260,7 +260,9 @@ CLUB_FROM_BEFORE_RE = re.compile(
     # "nearing the end of his contract with Juventus": where he is
     r"(?<!sign )(?<!signs )(?<!signed )(?<!signing )\b(?:his|her) (?:current |existing )?contract with|"
     r"\bresigned as [\w ]{0,20} of|\bpay|\bpaying|\bpaid to|\bpay to|\boffer(?:ed|s|ing)?|"
-    r"\b(?:deal|future|career|time|stay|request|unsettled|unhappy|sale|door) at)"
+    r"\b(?:deal|future|career|time|stay|request|unsettled|unhappy|sale|door|situation) at|"
+    # "proposal ready for Napoli": the club that receives it sells
+    r"\b(?:proposals?|offers?|bids?) (?:ready|prepared|sent|submitted) (?:for|to))"
     r"\s+(?:the\s+|rivals?\s+|club\s+|(?:[a-z]+ )?(?:outfit|side|club)\s+|" + CLUB_DESCRIPTOR + r")?$"
 )
 BUYER_NOUN_BEFORE_RE = re.compile(
@@ -322,6 +324,7 @@ EXISTING_AGREEMENT_BEFORE_RE = re.compile(
 HEARSAY_BEFORE_RE = re.compile(r"\b(?:i|we) (?:have |had |'ve )?heard\b|\bi'?m told\b|\bword is\b")
 COUNTERPARTY_BEFORE_RE = re.compile(
     r"\b(?:(?:spoken|spoke|speaking|talking|talked) to\s+(?:the\s+)?$)|"
+    r"\bnegotiat(?:ing|e|es|ed) with\s+(?:the\s+)?$|"
     r"\b(?:agreement|deal|talks|agreed|negotiations|dialogue|discussions|terms|fee|package|contacts?)"
     r"(?: (?:has been |have been |was |were |is |are )?"
     r"(?:reached|struck|agreed|done|opened|held|continuing|ongoing|underway|advanced|advancing|progressing|"
@@ -392,7 +395,7 @@ STAGE_GATE_WORDS = {
     "kept rada tryi look eage rid ways cash sale avai door suit cont fram conv work trai aimi seek push eyei list",
     "talks": "talk spok spea nego appr disc enqu inqu dial held cont soun quot meet work prog tryi",
     "bid": "bid bids bidd offe subm tabl prop laun",
-    "agreed": "stay agre pois set take clos here medi verg pers term leav join depa sign way expe near deal "
+    "agreed": "stay agre pois set take clos here medi verg pers term leav join depa sign way expe near deal new "
     "fee fees subj gree appr",
     "done": "clau name cont rele sign snap sold land capt comp join rejo appo seal unve resi sack loan pen "
     "char took take left conf offi anno deal exte done brou boug secu move movi retu beat arri acqu part "
@@ -628,6 +631,8 @@ MANAGER_AFTER_NAME_RE = re.compile(
     r"press conference\b|"
     # "Graham Potter was sacked in April" (players are released, not sacked)
     r"\s+(?:was|has been|had been|got|is being|were)\s+(?:sacked|axed|fired)\b|"
+    # "Nuno Espírito Santo, new West Ham head coach": the title in apposition
+    r",\s+(?:the\s+)?(?:new|next)\s+(?:[A-Z][\w'’.-]+\s+){0,3}" + MANAGER_TITLE + r"|"
     # "make Luis Enrique their next permanent boss", "name X its new head coach"
     r"\s+(?:their|its)\s+(?:next\s+|new\s+)?(?:permanent\s+|interim\s+|caretaker\s+)?" + MANAGER_TITLE + r"|"
     # "since Benitez took over at Liverpool", "Jurgen Klopp, the favourite to take over at the Bernabeu": a job at
@@ -678,6 +683,8 @@ CLUB_PAIR_DEAL_AFTER_RE = re.compile(
     r"talking|negotiating|finali[sz]ing|resolving|working on|discussing|exchanging|sign(?:ing)? (?:all )?(?:the )?"
     r"documents|completed|opened talks|holding talks|held talks)\b"
 )
+NEW_TITLE_BEFORE_RE = re.compile(r"\b(?:new|next)\s+$")
+NEW_TITLE_AFTER_RE = re.compile(r"^(?:[’']s)?\s+(?:head coach|manager|boss|coach)\b")
 AS_BEFORE_RE = re.compile(r"\bas\s+(?:the\s+)?(?:new\s+|next\s+|permanent\s+)?$")
 LINKED_WITH_BEFORE_RE = re.compile(
     r"\blinked with\s+(?:a move to\s+)?"
@@ -2214,6 +2221,8 @@ class ArticleAnalyser:
             ):
                 # "to replace Pereira as Wolves head coach"; "has left his role as City manager"
                 role = "from" if LEFT_CLUB_VERB_RE.search(text, c_start, club.start) else "to"
+            elif NEW_TITLE_BEFORE_RE.search(before) and NEW_TITLE_AFTER_RE.match(after):
+                role = "to"  # "X will be the new West Ham head coach"
             elif listed and previous_role:
                 role = previous_role
             elif APPOINTED_BEFORE_RE.search(before) and re.match(
