@@ -609,3 +609,13 @@ def test_short_post_phrasings_of_coaches_sellers_and_counterparties():
 
     reading = read_text("Nuno Espírito Santo, new West Ham head coach. Here we go!")
     assert {c.person.role for c in reading.candidates} == {"manager"}
+
+
+def test_refusing_to_sell_to_a_club_denies_that_move():
+    rows = rule_rumours("Liverpool will not sell Steven Gerrard to Chelsea.")
+    assert [(r.subject, r.to_club, r.kind, r.stage) for r in rows] == [
+        ("Steven Gerrard", "Chelsea", "transfer", "denied")
+    ]
+    # A new contract with a club is still a stay there.
+    rows = rule_rumours("Bukayo Saka has signed a new five-year contract with Arsenal.")
+    assert [(r.from_club, r.to_club, r.kind) for r in rows] == [("Arsenal", "Arsenal", "stay")]

@@ -683,6 +683,7 @@ CLUB_PAIR_DEAL_AFTER_RE = re.compile(
     r"talking|negotiating|finali[sz]ing|resolving|working on|discussing|exchanging|sign(?:ing)? (?:all )?(?:the )?"
     r"documents|completed|opened talks|holding talks|held talks)\b"
 )
+SELL_REFUSAL_RE = re.compile(r"\b(?:not|never|won't|won’t|refuse to|refused to) sell\b|\bnot selling\b")
 NEW_TITLE_BEFORE_RE = re.compile(r"\b(?:new|next)\s+$")
 NEW_TITLE_AFTER_RE = re.compile(r"^(?:[’']s)?\s+(?:head coach|manager|boss|coach)\b")
 AS_BEFORE_RE = re.compile(r"\bas\s+(?:the\s+)?(?:new\s+|next\s+|permanent\s+)?$")
@@ -1993,7 +1994,13 @@ class ArticleAnalyser:
             kind_base = "loan" if loan else "transfer"
             if subject.role == "manager":
                 kind_base = "appointment"
-            if stay and not subject_to or (stay and subject_to and all(c == (from_club or c) for c in subject_to)):
+            # "will not sell Gerrard to Chelsea": a refusal to sell to a club denies that move, no stay there
+            refused_to = from_club is None and subject_to and SELL_REFUSAL_RE.search(lowered) is not None
+            if (
+                stay
+                and not subject_to
+                or (stay and subject_to and not refused_to and all(c == (from_club or c) for c in subject_to))
+            ):
                 club = subject_to[0] if subject_to else from_club or self._home_club(subject, info)
                 if club is None:
                     continue
