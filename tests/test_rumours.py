@@ -770,3 +770,19 @@ def test_a_deal_off_in_a_post_is_collapsed():
     text, title, *_ = read_article(TRAIN_DIR / "mp090.txt")
     bade = [r for r in extract_rumours(text, title=title) if r.subject == "Badé"]
     assert [(r.to_club, r.stage) for r in bade] == [("Aston Villa", "collapsed")]
+
+
+def test_the_man_replaced_moves_to_no_club_of_the_text():
+    # news037: "the sporting director who replaces Dan Ashworth, who is expected to join Manchester United":
+    # out of fold the model had sent Ashworth to Newcastle, Arsenal and City. The rules' own claim stands.
+    from rumourcrawl.extract.rumours.rows import _replaced_man_to_a_club
+
+    reading = _reading_of("news037.txt")
+    ashworth = {c.to_club: c for c in reading.candidates if c.person.name == "Dan Ashworth"}
+    assert _replaced_man_to_a_club(reading, ashworth["Newcastle United"])
+    assert _replaced_man_to_a_club(reading, ashworth["Arsenal"])
+    assert not _replaced_man_to_a_club(reading, ashworth["Manchester United"])  # a rule claim
+    assert not _replaced_man_to_a_club(reading, ashworth[None])  # an exit may still be a row
+    # One named otherwise too is not only the man replaced.
+    isak = next(c for c in reading.candidates if c.person.name == "Alexander Isak" and c.to_club)
+    assert not _replaced_man_to_a_club(reading, isak)

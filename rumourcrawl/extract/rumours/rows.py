@@ -14,7 +14,7 @@ from ..models import Rumour
 from .candidates import NATIONAL_TEAMS, Candidate, Reading
 from .features import person_facts, rule_links
 from .model import Scores
-from .rules import Claim
+from .rules import REPLACED_OR_TAKEN_OVER_BEFORE_RE, Claim
 
 NATIONAL_TEAM_NAMES = frozenset(NATIONAL_TEAMS)
 SANCTION_AFTER_RE = re.compile(
@@ -33,6 +33,7 @@ def decide_rows(
             or _not_a_mover(reading, candidate)
             or _leaves_that_club(reading, candidate)
             or _player_to_national_side(candidate)
+            or _replaced_man_to_a_club(reading, candidate)
         ):
             continue
         key = candidate.key
@@ -122,6 +123,19 @@ def _not_a_mover(reading: Reading, candidate: Candidate) -> bool:
     return any(
         SANCTION_AFTER_RE.match(infos[index].sentence.text, mention.end)
         for index, mention in reading.mentions_of(person)
+    )
+
+
+def _replaced_man_to_a_club(reading: Reading, candidate: Candidate) -> bool:
+    """ "appointed Alain Perrin as their new manager, replacing Velimir Zajec": one the text names only as the
+    man replaced moves to no club there (his exit may still be a row, and a rule's own claim stands)."""
+    if candidate.to_club is None or candidate.rule_claims:
+        return False
+    infos = reading.analyser.infos
+    mentions = reading.mentions_of(candidate.person)
+    return bool(mentions) and all(
+        REPLACED_OR_TAKEN_OVER_BEFORE_RE.search(infos[index].sentence.text, max(0, mention.start - 40), mention.start)
+        for index, mention in mentions
     )
 
 
