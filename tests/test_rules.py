@@ -619,3 +619,18 @@ def test_refusing_to_sell_to_a_club_denies_that_move():
     # A new contract with a club is still a stay there.
     rows = rule_rumours("Bukayo Saka has signed a new five-year contract with Arsenal.")
     assert [(r.from_club, r.to_club, r.kind) for r in rows] == [("Arsenal", "Arsenal", "stay")]
+
+
+def test_yet_to_bid_is_interest_and_competition_from_a_club_makes_it_a_suitor():
+    rows = rule_rumours("Chelsea are yet to make an offer for Alejandro Garnacho.")
+    assert [(r.to_club, r.stage) for r in rows] == [("Chelsea", "interest")]
+    # The club yet to receive an offer is the seller, and no suitor.
+    assert all(
+        r.to_club != "Manchester City"
+        for r in rule_rumours("Manchester City are yet to receive an offer for Kalvin Phillips.")
+    )
+    # news006: "Carrick's side are likely to face competition from Newcastle United for the Portugal star".
+    neves = _rule_rows_of("news006.txt", "Ruben Neves")
+    assert ("Newcastle United", "interest") in {(r.to_club, r.stage) for r in neves}
+    rows = rule_rumours("Liverpool face competition from Bayern Munich for Bournemouth defender Dean Huijsen.")
+    assert ("Bayern Munich", "interest") in {(r.to_club, r.stage) for r in rows}

@@ -266,7 +266,8 @@ CLUB_FROM_BEFORE_RE = re.compile(
     r"\s+(?:the\s+|rivals?\s+|club\s+|(?:[a-z]+ )?(?:outfit|side|club)\s+|" + CLUB_DESCRIPTOR + r")?$"
 )
 BUYER_NOUN_BEFORE_RE = re.compile(
-    r"(?:(?:bids?|offers?|approach(?:es)?|interest|inquiries|enquiries|inquiry|enquiry|proposals?|contact|calls?)[’'\"]?\s+"
+    r"(?:(?:bids?|offers?|approach(?:es)?|interest|inquiries|enquiries|inquiry|enquiry|proposals?|contact|calls?|"
+    r"competition)[’'\"]?\s+"
     # "a bid for Mbeumo rejected by Brentford" names the seller
     r"(?:(?:of|worth) [£€$][\d.,]+m? )?(?:for (?:(?!rejected |turned |knocked |rebuffed )[\w'’-]+ ){1,3})?(?:from|by)"
     r"(?:\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?(?:side|club|outfit|giants|champions|rivals|neighbours))?"
@@ -392,7 +393,7 @@ STAGE_GATE_WORDS = {
     "interest": "read will prep happ open batt figh scra tug tuss weig want watc scou rule tabs iden pote "
     "poss prim main numb expl stay love swoo lini keen inte eye eyes eyed trac moni targ chas "
     "race line turn purs view shor like admi plot hope hopi deli drea cons ask asks aske requ "
-    "kept rada tryi look eage rid ways cash sale avai door suit cont fram conv work trai aimi seek push eyei list",
+    "kept rada tryi look eage rid ways cash sale avai door suit cont fram conv work trai aimi seek push eyei list comp",
     "talks": "talk spok spea nego appr disc enqu inqu dial held cont soun quot meet work prog tryi",
     "bid": "bid bids bidd offe subm tabl prop laun",
     "agreed": "stay agre pois set take clos here medi verg pers term leav join depa sign way expe near deal new "
@@ -1816,7 +1817,9 @@ class ArticleAnalyser:
                     window = text[max(0, match.start() - 30) : match.start()]
                     negated = bool(NEGATION_RE.search(window))
                     if negated and NOT_YET_RE.search(window):
-                        continue  # "have not yet made an offer": how far it has got, not a denial
+                        if stage not in ("bid", "talks") or "receiv" in window:
+                            continue  # "have not yet agreed": how far it has got, not a denial
+                        stage, negated = "interest", False  # "are yet to make an offer": interest so far
                     if negated and NOT_ONLY_RE.search(window):
                         negated = False  # "are not the only interested parties": others are interested too
                     if (
