@@ -634,3 +634,12 @@ def test_yet_to_bid_is_interest_and_competition_from_a_club_makes_it_a_suitor():
     assert ("Newcastle United", "interest") in {(r.to_club, r.stage) for r in neves}
     rows = rule_rumours("Liverpool face competition from Bayern Munich for Bournemouth defender Dean Huijsen.")
     assert ("Bayern Munich", "interest") in {(r.to_club, r.stage) for r in rows}
+
+
+def test_a_comma_before_a_new_subject_and_its_verb_starts_a_new_clause():
+    # news037: "..., Joelinton - who can also play in attack - has just signed a new four-year deal, Lewis Miley
+    # and Elliot Anderson are both highly rated ...": the new deal was everyone's.
+    for name in ("Lewis Miley", "Elliot Anderson", "Sean Longstaff", "Joe Willock"):
+        assert _rule_rows_of("news037.txt", name) == [], name
+    rows = rule_rumours("Arsenal have signed Noni Madueke for £50m, Kai Havertz is staying and Ben White is injured.")
+    assert {r.subject for r in rows if r.to_club == "Arsenal" and r.kind == "transfer"} == {"Noni Madueke"}

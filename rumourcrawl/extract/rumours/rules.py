@@ -433,6 +433,8 @@ APPOINTMENT_RE = re.compile(APPOINTMENT_CUES, re.IGNORECASE)
 CLAUSE_BOUNDARY_RE = re.compile(
     r";|:\s|,\s+(?:and|but|while|whereas|although|though|after|as(?! well as)|when|who|which|because)\b|"
     r"\s+(?:but|while|whereas|although)\s+|\s[-–—]\s|,\s+with\s+(?=[A-Z])|\s+and\s+(?=(?:he|she|they|it|the club)\b)|"
+    # "..., Lewis Miley and Elliot Anderson are both highly rated": a comma before a new subject and its verb
+    r",\s+(?=(?:[A-Z][\w'’-]+\s+){1,3}(?:and\s+(?:[A-Z][\w'’-]+\s+){1,3})?(?:is|are|has|have|was|were)\s)|"
     # "sacked Lopetegui and appointed Potter": the second verb has a mover of its own
     r"\s+and\s+(?=(?:have\s+|has\s+)?(?:appointed|named|hired|installed)\s+[A-Z])|"
     # "poised to join Sunderland after turning down Stoke", "after deals were sorted for ...": a new event.
