@@ -643,3 +643,11 @@ def test_a_comma_before_a_new_subject_and_its_verb_starts_a_new_clause():
         assert _rule_rows_of("news037.txt", name) == [], name
     rows = rule_rumours("Arsenal have signed Noni Madueke for £50m, Kai Havertz is staying and Ben White is injured.")
     assert {r.subject for r in rows if r.to_club == "Arsenal" and r.kind == "transfer"} == {"Noni Madueke"}
+
+
+def test_and_before_an_outlets_report_starts_a_new_clause():
+    # news077: "Fulham are understood to be chasing a loan deal for Chelsea striker Armando Broja and PA
+    # understands West Ham's Pablo Fornals has permission to discuss a £7million move to Real Betis".
+    assert "Real Betis" not in {r.to_club for r in _rule_rows_of("news077.txt", "Armando Broja")}
+    fornals = _rule_rows_of("news077.txt", "Pablo Fornals")
+    assert {(r.to_club, r.kind) for r in fornals} == {("Real Betis", "transfer")}

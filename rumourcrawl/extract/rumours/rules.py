@@ -435,6 +435,8 @@ CLAUSE_BOUNDARY_RE = re.compile(
     r"\s+(?:but|while|whereas|although)\s+|\s[-–—]\s|,\s+with\s+(?=[A-Z])|\s+and\s+(?=(?:he|she|they|it|the club)\b)|"
     # "..., Lewis Miley and Elliot Anderson are both highly rated": a comma before a new subject and its verb
     r",\s+(?=(?:[A-Z][\w'’-]+\s+){1,3}(?:and\s+(?:[A-Z][\w'’-]+\s+){1,3})?(?:is|are|has|have|was|were)\s)|"
+    # "... chasing a loan deal for Broja and PA understands Fornals has permission ...": a new report
+    r"\s+and\s+(?=(?:[A-Z][\w'’-]+\s+){1,3}(?:understands|reports|revealed|reveals|claims|says)\s)|"
     # "sacked Lopetegui and appointed Potter": the second verb has a mover of its own
     r"\s+and\s+(?=(?:have\s+|has\s+)?(?:appointed|named|hired|installed)\s+[A-Z])|"
     # "poised to join Sunderland after turning down Stoke", "after deals were sorted for ...": a new event.
