@@ -651,3 +651,12 @@ def test_and_before_an_outlets_report_starts_a_new_clause():
     assert "Real Betis" not in {r.to_club for r in _rule_rows_of("news077.txt", "Armando Broja")}
     fornals = _rule_rows_of("news077.txt", "Pablo Fornals")
     assert {(r.to_club, r.kind) for r in fornals} == {("Real Betis", "transfer")}
+
+
+def test_a_club_said_to_want_a_fee_is_the_seller():
+    # news030: "... continuing their interest with the Reds said to want a fee between £25 and £30 million".
+    assert "Liverpool" not in {r.to_club for r in _rule_rows_of("news030.txt", "Ben Doak")}
+    rows = rule_rumours(
+        "Brentford are said to want a fee of £60m for Bryan Mbeumo amid interest from Manchester United."
+    )
+    assert [(r.from_club, r.to_club) for r in rows] == [("Brentford", "Manchester United")]

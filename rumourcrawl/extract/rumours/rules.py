@@ -353,8 +353,10 @@ BUYER_VERB_AFTER_RE = re.compile(
     r"confident|hopeful|hoping|hope|line up|lining up|identified|earmarked)"
 )
 SELLER_VERB_AFTER_RE = re.compile(
-    r"^(?:[’']s?)?\s*(?:(?:have|has|are|is|were|was|had|will|would|could|also|now|still|reportedly|)\s+){0,3}"
+    r"^(?:[’']s?)?\s*(?:(?:have|has|are|is|were|was|had|will|would|could|also|now|still|reportedly|"
+    r"(?:said|believed|understood|thought|reported) to|)\s+){0,3}"
     r"(?:rejected|reject|rebuffed|knocked back|turned down|accepted|accept|are ready to sell|want £|want [£€$]|"
+    r"wants? (?:a |an )?(?:fee|figure|sum|price)\b|"
     r"demand|demanding|value|valued|slapped|set to loan|"
     r"(?:prepared|ready|willing|happy|open|wants?|wanted|looking|keen|eager|trying|expected|likely|set|poised) to "
     r"(?:cash in|sell|let|listen|off-?load|get rid of|part ways|move \w+ on)|"
