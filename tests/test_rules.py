@@ -660,3 +660,10 @@ def test_a_club_said_to_want_a_fee_is_the_seller():
         "Brentford are said to want a fee of £60m for Bryan Mbeumo amid interest from Manchester United."
     )
     assert [(r.from_club, r.to_club) for r in rows] == [("Brentford", "Manchester United")]
+
+
+def test_british_is_no_name():
+    from rumourcrawl.extract.rumours.candidates import read_text
+
+    reading = read_text("Florian Wirtz signs for Liverpool in British record deal")
+    assert {c.person.name for c in reading.candidates} == {"Florian Wirtz"}

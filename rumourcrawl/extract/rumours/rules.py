@@ -162,7 +162,7 @@ NOT_NAME_WORDS = set(
     spain spanish france french germany german italy italian portugal portuguese holland dutch netherlands belgium
     belgian brazil brazilian argentina argentine argentinian scotland scottish wales welsh ireland irish northern
     serbia montenegro croatia croatian norway norwegian sweden swedish denmark danish poland polish russia russian
-    turkey turkish greece greek mexico mexican usa us american america africa african nigeria nigerian ghana
+    turkey turkish greece greek mexico mexican usa us american america africa african nigeria nigerian ghana british
     ghanaian senegal senegalese cameroon ivory coast egypt egyptian morocco moroccan algeria japan japanese korea
     korean china chinese australia australian switzerland swiss austria austrian czech slovakia hungary hungarian
     romania romanian bulgaria bulgarian ukraine ukrainian uruguay uruguayan colombia colombian chile chilean
