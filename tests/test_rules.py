@@ -441,6 +441,13 @@ def test_a_player_who_tells_his_club_he_wants_to_leave_is_the_mover_and_it_his_s
     assert gerrard and {r.from_club for r in gerrard if "move away from Liverpool" in r.evidence} == {"Liverpool"}
 
 
+def _assert_rule_rows(cases: dict[str, list[tuple]]) -> None:
+    """Each sentence's rule rows, as (subject, from, to, kind, stage), are exactly those given."""
+    for sentence, expected in cases.items():
+        rows = rule_rumours(sentence)
+        assert [(r.subject, r.from_club, r.to_club, r.kind, r.stage) for r in rows] == expected, sentence
+
+
 def _rule_rows_of(name: str, subject: str):
     text, title, *_ = read_article(Path(__file__).parent / "eval" / "train" / name)
     return [r for r in rule_rumours(f"{title}\n\n{text}", title=title) if r.subject == subject]
@@ -512,9 +519,7 @@ def test_coaching_appointments_and_departures_read_as_the_press_writes_them():
             ("Russell Martin", None, "Rangers", "appointment", "agreed")
         ],
     }
-    for sentence, expected in cases.items():
-        rows = rule_rumours(sentence)
-        assert [(r.subject, r.from_club, r.to_club, r.kind, r.stage) for r in rows] == expected, sentence
+    _assert_rule_rows(cases)
     # news027: "one step closer to finally sealing the permanent departure of Marcus Rashford": United's exit.
     rashford = _rule_rows_of("news027.txt", "Marcus Rashford")
     assert "Manchester United" not in {r.to_club for r in rashford}
@@ -541,9 +546,7 @@ def test_eyeing_considering_a_move_and_parting_company_are_read():
             ("Ruud van Nistelrooy", "Leicester City", None, "exit", "done")
         ],
     }
-    for sentence, expected in cases.items():
-        rows = rule_rumours(sentence)
-        assert [(r.subject, r.from_club, r.to_club, r.kind, r.stage) for r in rows] == expected, sentence
+    _assert_rule_rows(cases)
     # An outlet's name is no person: "Sky Sports News understands Chelsea are close to agreeing a deal".
     from rumourcrawl.extract.rumours.candidates import read_text
 
@@ -579,9 +582,7 @@ def test_a_clause_triggered_is_done_and_the_transfer_list_is_an_exit():
             ("Raheem Sterling", "Chelsea", None, "exit", "interest")
         ],
     }
-    for sentence, expected in cases.items():
-        rows = rule_rumours(sentence)
-        assert [(r.subject, r.from_club, r.to_club, r.kind, r.stage) for r in rows] == expected, sentence
+    _assert_rule_rows(cases)
 
 
 def test_short_post_phrasings_of_coaches_sellers_and_counterparties():
@@ -601,9 +602,7 @@ def test_short_post_phrasings_of_coaches_sellers_and_counterparties():
             ("Eberechi Eze", "Crystal Palace", "Tottenham Hotspur", "transfer", "talks")
         ],
     }
-    for sentence, expected in cases.items():
-        rows = rule_rumours(sentence)
-        assert [(r.subject, r.from_club, r.to_club, r.kind, r.stage) for r in rows] == expected, sentence
+    _assert_rule_rows(cases)
     # A title in apposition makes a coach: "Nuno Espírito Santo, new West Ham head coach."
     from rumourcrawl.extract.rumours.candidates import read_text
 
