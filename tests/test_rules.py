@@ -590,6 +590,9 @@ def test_short_post_phrasings_of_coaches_sellers_and_counterparties():
         "Nuno Espírito Santo will be the new West Ham head coach. Here we go!": [
             ("Nuno Espírito Santo", None, "West Ham United", "appointment", "agreed")
         ],
+        "Graham Potter will be the next Chelsea manager.": [
+            ("Graham Potter", None, "Chelsea", "appointment", "agreed")
+        ],
         # The club where he is, the club a proposal goes to and the club one negotiates with all sell.
         "Arsenal and Chelsea both monitoring Morgan Rogers situation at Aston Villa.": [
             ("Morgan Rogers", "Aston Villa", "Chelsea", "transfer", "interest"),

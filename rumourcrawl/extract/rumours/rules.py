@@ -398,7 +398,7 @@ STAGE_GATE_WORDS = {
     "kept rada tryi look eage rid ways cash sale avai door suit cont fram conv work trai aimi seek push eyei list comp",
     "talks": "talk spok spea nego appr disc enqu inqu dial held cont soun quot meet work prog tryi",
     "bid": "bid bids bidd offe subm tabl prop laun",
-    "agreed": "stay agre pois set take clos here medi verg pers term leav join depa sign way expe near deal new "
+    "agreed": "stay agre pois set take clos here medi verg pers term leav join depa sign way expe near deal new next "
     "fee fees subj gree appr",
     "done": "clau name cont rele sign snap sold land capt comp join rejo appo seal unve resi sack loan pen "
     "char took take left conf offi anno deal exte done brou boug secu move movi retu beat arri acqu part "
@@ -531,7 +531,6 @@ CONTEXT_CLUB_RE = re.compile(
     r"lower-league|top-flight) (?:outfit|side|club|giants|champions|minnows|strugglers) "
     r"(?P<club>[A-Z][\w'’.-]+(?: (?:de |del |do |da )?[A-Z][\w'’.-]+){0,3})"
 )
-# "Mick McCarthy's side", "Alonso's immediate replacement", "Wenger's support": the name modifies a noun.
 # "Lineker has suggested Arsenal should pursue Alvarez", "Amorim has told United to sign Mbeumo": who urges a
 # club to buy is no mover.
 ADVOCATE_AFTER_RE = re.compile(
@@ -545,6 +544,7 @@ SIGNS_AFTER_RE = re.compile(
     r"\s+(?:has\s+|had\s+)?(?:signed|signs|landed|lands|bought|buys)\s+(?!(?:for|with|as|on|a|an|his|her|new)\b)"
     r"(?:[\w-]+\s+){0,4}?[A-Z]"
 )
+# "Mick McCarthy's side", "Alonso's immediate replacement", "Wenger's support": the name modifies a noun.
 POSSESSIVE_NOT_MOVER_RE = re.compile(
     r"[’']s (?:[\w-]+ ){0,2}?(?:side|team|men|squad|club|players|charges|replacement|successor|predecessor|"
     r"assistant|number two|teammate|team-mate|team mate|compatriot|right-hand man|relationship|support|style|decision|"
