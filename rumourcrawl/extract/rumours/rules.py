@@ -245,9 +245,7 @@ CLUB_TO_BEFORE_RE = re.compile(
     r"\bboss of|\bthan|"
     r"\bagreement with|\bplay for|\bplaying for)\s+(?:the\s+|rivals?\s+|champions\s+|giants?\s+|side\s+|club\s+|"
     + CLUB_DESCRIPTOR
-    + r"|(?:[a-z]+ )?(?:outfit|side|club)\s+|"
-    r"(?:French|Spanish|Italian|German|English|Scottish|Portuguese|Dutch|Brazilian|Mexican|Turkish|Saudi) (?:club|"
-    r"side|outfit|giants|champions)\s+|(?:Spanish|Italian|German|English) trio\s+)?$"
+    + r"|(?:[a-z]+ )?(?:outfit|side|club)\s+|(?:Spanish|Italian|German|English) trio\s+)?$"
 )
 CLUB_FROM_BEFORE_RE = re.compile(
     r"(?:\bfrom|\bleave|\bleaves|\bleaving|\bleft|\bquit|\bquits|\bdepart(?:s|ed|ing)?|\baway from|\bexit|"
