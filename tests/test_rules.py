@@ -669,3 +669,44 @@ def test_british_is_no_name():
 
     reading = read_text("Florian Wirtz signs for Liverpool in British record deal")
     assert {c.person.name for c in reading.candidates} == {"Florian Wirtz"}
+
+
+def test_the_one_a_club_sells_is_the_mover():
+    # news048: "With the arrivals of Mudryk and Noni Madueke, the Blues are willing to sell Christian Pulisic for
+    # around £30 million": the arrivals are not leaving; Pulisic is.
+    assert {(r.from_club, r.to_club, r.kind) for r in _rule_rows_of("news048.txt", "Christian Pulisic")} == {
+        ("Chelsea", None, "exit")
+    }
+    assert [r for r in _rule_rows_of("news048.txt", "Noni Madueke") if r.kind == "exit"] == []
+    # news076: "Manchester City meanwhile are widely expected to let Kalvin Phillips leave the club".
+    phillips = _rule_rows_of("news076.txt", "Kalvin Phillips")
+    assert ("Manchester City", None, "exit", "speculation") in {
+        (r.from_club, r.to_club, r.kind, r.stage) for r in phillips
+    }
+
+
+def test_a_club_that_puts_a_player_up_for_sale_sells_him():
+    # news048: "Chelsea are also looking to make a change between the sticks, signing an undisputed No.1 which
+    # would mean that Edouard Mendy is up for sale": an unnamed signing is no done deal, and Chelsea sell.
+    mendy = _rule_rows_of("news048.txt", "Edouard Mendy")
+    assert {(r.from_club, r.to_club, r.kind) for r in mendy} == {("Chelsea", None, "exit")}
+    # news013: "Arsenal are likely to make a big sale in the summer ..., with both Leandro Trossard and Gabriel
+    # Martinelli named as potential departures".
+    for name in ("Leandro Trossard", "Gabriel Martinelli"):
+        rows = _rule_rows_of("news013.txt", name)
+        assert {(r.from_club, r.to_club, r.kind) for r in rows} == {("Arsenal", None, "exit")}, name
+
+
+def test_a_new_deal_he_may_not_sign_is_no_stay():
+    # news048: "Mason Mount is expected to leave in the summer if he doesn't sign a new deal".
+    mount = _rule_rows_of("news048.txt", "Mason Mount")
+    assert {(r.to_club, r.kind) for r in mount} == {(None, "exit")}
+    stay = ("Declan Rice", "West Ham United", "West Ham United", "stay", "agreed")
+    _assert_rule_rows(
+        {
+            "Declan Rice will sign a new deal with West Ham.": [stay],
+            "Declan Rice is expected to leave West Ham if he doesn't sign a new deal.": [
+                ("Declan Rice", "West Ham United", None, "exit", "agreed")
+            ],
+        }
+    )

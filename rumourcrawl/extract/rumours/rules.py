@@ -342,7 +342,9 @@ BUYER_VERB_AFTER_RE = re.compile(
     r"^(?:[’']s?)?\s*(?:(?:have|has|are|is|were|was|had|will|would|could|may|might|also|now|still|reportedly|"
     r"all|both|each|then|remain|really|been|be|being|who|not|n't|,|(?:reported|said|understood|believed|thought|"
     r"claimed|rumoured|expected|likely|known) to|to)\s+){0,5}"
-    r"(?:joined the race|join(?:ed)? the race|in the race|in talks|made|make|submit|submitted|tabled|launch|"
+    # "Arsenal are likely to make a big sale": a seller
+    r"(?:joined the race|join(?:ed)? the race|in the race|in talks|(?:made|make)(?! an? (?:[\w-]+ )?sale)|"
+    r"submit|submitted|tabled|launch|"
     r"launched|lodged|bid|bidding|offer|offered|want|wants|wanted|keen|interested|chasing|chase|eye|eyeing|"
     r"track|tracking|monitor|monitoring|target|targeting|plot|plotting|agreed|agree|reached|close|closing|set to "
     r"sign|set to land|signed|sign|completed|complete|approach|approached|contact|contacted|enquired|inquired|"
@@ -389,7 +391,7 @@ COMPILED_STAGE_CUES = _compile_cues()
 # when one of its own words is there. tests/test_rumours.py checks that the gates never hide a cue.
 STAGE_GATE_WORDS = {
     "speculation": "weig mull sold offl let doub futu link tipp spec rumo tout earm dest favo coul move swit "
-    "tran talk cons seek fron lead pole odds",
+    "tran talk cons seek fron lead pole odds pote poss like prob",
     "interest": "read will prep happ open batt figh scra tug tuss weig want watc scou rule tabs iden pote "
     "poss prim main numb expl stay love swoo lini keen inte eye eyes eyed trac moni targ chas "
     "race line turn purs view shor like admi plot hope hopi deli drea cons ask asks aske requ "
@@ -477,6 +479,16 @@ LEFT_CLUB_VERB_RE = re.compile(
     r"\b(?:sacked|sack|dismissed|axed|fired|released|resigned|quit|left(?! it\b)|parted company|"
     # "Wolves left it late to announce the arrival of X": no one left
     r"part company|without a manager|departure of|exit of)\b"
+)
+UNMET_STAY_BEFORE_RE = re.compile(
+    r"(?:\bif (?:he|she|they) (?:does not|doesn[’']t|do not|don[’']t|fails? to)|\bunless (?:he|she|they)|"
+    r"\bfails? to|\brefus\w+ to)\s+(?:\w+\s+){0,2}$"
+)
+# A stage cue of selling ("Chelsea are willing to sell X", "... X is up for sale"): the club before it sells.
+SELL_CUE_START_RE = re.compile(
+    r"(?:ready|willing|prepared|happy|open|trying|looking|keen|eager) to (?:off-?load|sell|let|get rid|cash in|"
+    r"move \w+ on|part ways|listen)|up for sale|get rid of|cash(?:ing)? in on|available (?:for|on a free)|exit door|"
+    r"(?:potential|possible|likely|probable) (?:departure|exit|sale)"
 )
 RECEIVED_RE = re.compile(r"\breceiv\w*|\bhad (?:no|any)\b|\bfor sale\b|\bsell\w*|\bsold\b")
 MANAGER_NOUN_RE = re.compile(rf"\b(?:{MANAGER_ROLE_WORDS})\b", re.IGNORECASE)
@@ -576,6 +588,11 @@ OBJECT_BEFORE_RE = re.compile(
     r"\b(?:to|by|with|under|than|over|replace|replacing|replaces|behind|alongside|ahead of|like|beat|beating|"
     r"replacement for|successor to|alternative to|cover for|instead of|upgrade on|"
     r"succeed|succeeding|partner|partnering)\s+(?:[\w'’-]+\s+){0,3}$"
+)
+# "willing to sell Christian Pulisic", "let Kalvin Phillips leave": the name after is the one sold.
+SOLD_OBJECT_BEFORE_RE = re.compile(
+    r"\b(?:sell|selling|offload|off-load|offloading|cash in on|cashing in on|get rid of|let|letting)\s+"
+    r"(?:[\w'’-]+\s+){0,3}$"
 )
 REPLACED_VERBS = r"replace|replacing|replaces|replacement for|successor to|succeed|succeeding"
 TAKE_OVER_FROM = r"(?:take|took|taking|takes) over from"
@@ -1722,7 +1739,9 @@ class ArticleAnalyser:
             ):
                 movers = players
             if len(movers) > 1:
-                movers = self._drop_object_people(info, c_start, c_end, movers)
+                movers = self._sold_people(info, c_start, c_end, movers) or self._drop_object_people(
+                    info, c_start, c_end, movers
+                )
             if len(movers) > 1:
                 # "Wenger said he was hopeful Edu would sign": who speaks is not who moves.
                 speakers = [
@@ -1768,6 +1787,22 @@ class ArticleAnalyser:
             to_clubs, _from, _sellers = self._club_roles(info, c_start, c_end, [mover])
             return any(club != mover.club for club in to_clubs)
         return bool(claimed) and re.search(r"\balso\b", info.sentence.text[c_start:c_end]) is not None
+
+    @staticmethod
+    def _sold_people(info: SentenceInfo, c_start: int, c_end: int, movers: list[Person]) -> list[Person]:
+        """ "With the arrivals of Mudryk and Madueke, the Blues are willing to sell Christian Pulisic": the one a
+        club sells is the mover, not the names before the verb."""
+        text = info.sentence.text
+        sold: list[Person] = []
+        for mention in info.mentions:
+            if (
+                c_start <= mention.start < c_end
+                and mention.person in movers
+                and mention.person not in sold
+                and SOLD_OBJECT_BEFORE_RE.search(text, max(c_start, mention.start - 40), mention.start)
+            ):
+                sold.append(mention.person)
+        return sold
 
     @staticmethod
     def _drop_object_people(info: SentenceInfo, c_start: int, c_end: int, movers: list[Person]) -> list[Person]:
@@ -1964,11 +1999,11 @@ class ArticleAnalyser:
             HISTORICAL_GATE_RE.search(lowered) is not None
             and HISTORICAL_CUES.search(lowered.lstrip(" ,;:-–—")) is not None
         ) or self._past_year(clause, positive)
-        stay = bool(STAY_RE.search(lowered))
+        stay = _stays(lowered)
         exit_cue = bool(EXIT_RE.search(lowered))
         if not stay and not exit_cue and not to_clubs and any(c[0] == "done" for c in positive):
             # "O'Leary put pen to paper after deals were sorted for Aitken": the new deal of the sentence.
-            stay = bool(STAY_RE.search(text.lower()))
+            stay = _stays(text.lower())
         loan = "loan" in lowered and LOAN_RE.search(lowered) is not None
         fee = self._fee(clause, positive)
         extra = self._extras(clause)
@@ -2332,7 +2367,10 @@ class ArticleAnalyser:
                         undecided = [(c, b) for c, b in undecided if c is not member]
         # A club that opens the clause before any cue ("Chelsea have had no dealings") is the buyer.
         if not to_clubs and undecided and first_cue is not None:
-            leaving = LEFT_CLUB_VERB_RE.search(text, c_start, c_end) is not None
+            leaving = (
+                LEFT_CLUB_VERB_RE.search(text, c_start, c_end) is not None
+                or SELL_CUE_START_RE.match(text.lower(), first_cue) is not None
+            )
             for club, _before in undecided:
                 if (
                     club.start < first_cue
@@ -2543,6 +2581,12 @@ class ArticleAnalyser:
 # ---------------------------------------------------------------------------------------------
 # Merging frames into rows
 # ---------------------------------------------------------------------------------------------
+def _stays(lowered: str) -> bool:
+    """A stay cue not made a condition of leaving ("expected to leave if he doesn't sign a new deal")."""
+    match = STAY_RE.search(lowered)
+    return match is not None and UNMET_STAY_BEFORE_RE.search(lowered, max(0, match.start() - 40), match.start()) is None
+
+
 def _drop_exits_with_destination(claims: list[Claim]) -> list[Claim]:
     """ "Linked with a move away from Liverpool, with Chelsea the favourites": one claim whose destination
     is named in the same sentence, not an exit plus a transfer; the club the exit leaves is its seller."""
