@@ -710,3 +710,14 @@ def test_a_new_deal_he_may_not_sign_is_no_stay():
             ],
         }
     )
+
+
+def test_they_after_a_sentence_about_a_club_is_that_club():
+    # news062: "Chelsea are another side moving aggressively. Although they have not yet finalised a deal, they are
+    # making a strong push to sign Jamie Bynoe-Gittens from Borussia Dortmund."
+    gittens = _rule_rows_of("news062.txt", "Jamie Bynoe-Gittens")
+    assert ("Borussia Dortmund", "Chelsea") in {(r.from_club, r.to_club) for r in gittens}
+    # news055: "With Barcelona walking a financial tightrope, they have been looking to shift some of their fringe
+    # players ... They are looking to bring in Joao Cancelo from Manchester City on an initial loan".
+    cancelo = _rule_rows_of("news055.txt", "Joao Cancelo")
+    assert ("Manchester City", "Barcelona", "loan") in {(r.from_club, r.to_club, r.kind) for r in cancelo}

@@ -498,6 +498,9 @@ THE_CLUB_START_RE = re.compile(
     r"\W*((?:The|the) club)"
     r" (?:have|has|are|is|were|was|will|would|had)\b"
 )
+THEY_CLUB_RE = re.compile(
+    r"\b([Tt]hey)(?:['’]re| are| have| had| were| will| would| could| also| now| still| remain)\b"
+)
 CLUB_ANAPHOR_COUNTRY = {
     "english": "eng",
     "premiership": "eng",
@@ -1036,6 +1039,7 @@ class ArticleAnalyser:
         pending: list[tuple[SentenceInfo, list[tuple[int, int, str]]]] = []
         recent_clubs: list[str] = []
         subject_clubs: list[str] = []
+        subject_of: dict[tuple[int, int], str] = {}  # (paragraph, sentence index) -> the club it is about
         gazetteer_clubs = [self.gazetteer.find_clubs(sentence.text) for sentence in self.sentences]
         plain_kept = [
             self._drop_name_parts(sentence.text, clubs)
@@ -1053,11 +1057,13 @@ class ArticleAnalyser:
                 clubs = self._drop_name_parts(sentence.text, found, club_not_surname)
             clubs = self._drop_outlet_names(sentence.text, clubs)
             clubs = self._context_clubs(sentence.text, clubs)
-            clubs = self._club_anaphors(sentence.text, clubs, recent_clubs, subject_clubs)
+            previous_subject = subject_of.get((sentence.paragraph, sentence.index - 1))
+            clubs = self._club_anaphors(sentence.text, clubs, recent_clubs, subject_clubs, previous_subject)
             clubs = self._generic_short_clubs(sentence.text, clubs, recent_clubs)
             recent_clubs.extend(c.canonical for c in clubs)
             if clubs and clubs[0].start < 25:
                 subject_clubs.append(clubs[0].canonical)  # the club a sentence is about
+                subject_of[(sentence.paragraph, sentence.index)] = clubs[0].canonical
             weight = 3 if sentence.index == 0 else 1  # the lead names the story's club
             for club in clubs:
                 self.club_counts[club.canonical] = self.club_counts.get(club.canonical, 0) + weight
@@ -1134,15 +1140,27 @@ class ArticleAnalyser:
                 person.role = "other"  # journalists report moves, they do not make them
 
     def _club_anaphors(
-        self, text: str, clubs: list[ClubMention], recent: list[str], subjects: list[str]
+        self,
+        text: str,
+        clubs: list[ClubMention],
+        recent: list[str],
+        subjects: list[str],
+        previous_subject: str | None = None,
     ) -> list[ClubMention]:
         """ "the English club", "the Spanish giants": the latest club of that country named so far; a sentence
-        opening "The club have ..." means the club last named."""
+        opening "The club have ..." means the club last named; "they are ..." right after a sentence about a
+        club ("Chelsea are another side moving aggressively. ... they are making a strong push to sign X")
+        means that club."""
         added = False
         opener = THE_CLUB_START_RE.match(text)
         if opener is not None and subjects and not any(c.start < opener.end() for c in clubs):
             clubs = clubs + [ClubMention(opener.start(1), opener.end(1), opener.group(1), subjects[-1], "anaphor")]
             added = True
+        elif previous_subject is not None and ("they" in text or "They" in text):
+            they = THEY_CLUB_RE.search(text)
+            if they is not None and not any(c.start < they.end() for c in clubs):
+                clubs = clubs + [ClubMention(they.start(1), they.end(1), they.group(1), previous_subject, "anaphor")]
+                added = True
         if "the " not in text:
             return sorted(clubs, key=lambda c: c.start) if added else clubs
         if " the club" in text:
