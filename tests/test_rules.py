@@ -721,3 +721,41 @@ def test_they_after_a_sentence_about_a_club_is_that_club():
     # players ... They are looking to bring in Joao Cancelo from Manchester City on an initial loan".
     cancelo = _rule_rows_of("news055.txt", "Joao Cancelo")
     assert ("Manchester City", "Barcelona", "loan") in {(r.from_club, r.to_club, r.kind) for r in cancelo}
+
+
+def test_a_with_clause_names_the_players_linked_with_the_club_that_opens_the_sentence():
+    # news078: "Chelsea could also bring more players in, with Manchester United winger Alejandro Garnacho and RB
+    # Leipzig midfielder Xavi Simons among those linked."
+    for name, seller in (("Alejandro Garnacho", "Manchester United"), ("Xavi Simons", "RB Leipzig")):
+        assert (seller, "Chelsea") in {(r.from_club, r.to_club) for r in _rule_rows_of("news078.txt", name)}, name
+    # news035: "Now, Tottenham are ready to mine the Vitality Stadium once again, with Sky Sports News revealing that
+    # work has begun to sign Antoine Semenyo."
+    assert "Tottenham Hotspur" in {r.to_club for r in _rule_rows_of("news035.txt", "Antoine Semenyo")}
+    # Not a club the players already play for, nor when the with-clause is about leaving.
+    rows = rule_rumours("Chelsea are busy, with Cole Palmer and Enzo Fernandez keen to leave.")
+    assert "Chelsea" not in {r.to_club for r in rows}
+
+
+def test_one_word_listed_with_a_full_name_is_a_person():
+    # news098: "Several of the United players who spent last season on loan have been linked with moves away,
+    # including Antony and Marcus Rashford."
+    assert {(r.from_club, r.kind) for r in _rule_rows_of("news098.txt", "Antony")} == {("Manchester United", "exit")}
+    from rumourcrawl.extract.rumours.candidates import read_text
+
+    # news037: "the Premier League's Profit & Sustainability Rules (PSR)": no people.
+    reading = read_text("Newcastle must stay within the Premier League's Profit & Sustainability Rules (PSR).")
+    assert [c.person.name for c in reading.candidates] == []
+
+
+def test_back_on_track_is_no_interest():
+    # news037: "... De Bruyne ... Although qualification to next season's Champions League can't realistically be
+    # attained, sixth-placed Newcastle are back on track for some form of European football next season."
+    evidence = {r.evidence for r in _rule_rows_of("news037.txt", "Kevin De Bruyne")}
+    assert not any("back on track" in e for e in evidence)
+    _assert_rule_rows(
+        {
+            "Newcastle are tracking Kevin De Bruyne.": [
+                ("Kevin De Bruyne", None, "Newcastle United", "transfer", "interest")
+            ]
+        }
+    )

@@ -173,6 +173,7 @@ NOT_NAME_WORDS = set(
     lisbon glasgow edinburgh manchester merseyside rio janeiro sao paulo los angeles la new york san
     sebastian belgrade lancashire yorkshire midlands achilles god christ easter champions' europa national
     international under-21 under-21s u21 unicef canal plus city united town county rovers athletic wanderers albion
+    profit sustainability rules party fair play financial
     pro sky club clubs football fc player players manager boss coach striker midfielder defender keeper goalkeeper
     winger forward captain skipper chairman president director agent owner chief executive spokesman
     no yes not never well oh ok why what who whom whose which where how all both each every some any many most
@@ -428,6 +429,7 @@ def has_cue_word(lowered: str) -> bool:
 
 
 # These three are matched against lower-cased text (IGNORECASE makes long alternations slow).
+NATIONAL_TEAM_NAMES = frozenset(LEXICONS["national_teams"])
 EXIT_RE = re.compile(EXIT_CUES)
 STAY_RE = re.compile(STAY_CUES)
 LOAN_RE = re.compile(LOAN_CUES)
@@ -579,6 +581,7 @@ SELLER_BOSS_RE = re.compile(
     r"\blisten to offers\b|\b(?:willing|ready|prepared|happy) to (?:sell|let)\b|"
     r"\bstand in (?:his|her|the) way\b|\bcash in\b"
 )
+NAME_AND_RE = re.compile(r",?\s+(?:and|or|&)\s+")
 LIST_JOIN_RE = re.compile(r"\s*(?:,|&|and|,\s*and)\s*")
 # Between two names or clubs of one list ("Mendy, Garcia and Alaba", "Rangers and the Fulham"): one unit.
 LISTED_GAP_RE = re.compile(
@@ -1096,8 +1099,9 @@ class ArticleAnalyser:
                     person = self.registry.lookup(name)
                 else:
                     person = self.registry.lookup(name)
-                    if person is None and self._single_name_is_person(
-                        text, start, end, name, proper_nouns, title_candidates
+                    if person is None and (
+                        self._single_name_is_person(text, start, end, name, proper_nouns, title_candidates)
+                        or self._listed_with_person(text, start, end, name, candidates, proper_nouns)
                     ):
                         person = self.registry.add(name)
                 if person is None:
@@ -1376,6 +1380,23 @@ class ArticleAnalyser:
         if TRANSFER_OBJECT_BEFORE_RE.search(text, max(0, start - 30), start):
             return True  # "a summer move for Gallagher", "want to sign Gallagher"
         return name in title_candidates and name in proper_nouns
+
+    def _listed_with_person(
+        self, text: str, start: int, end: int, name: str, candidates: list[tuple[int, int, str]], proper_nouns: set[str]
+    ) -> bool:
+        """ "including Antony and Marcus Rashford": one word listed beside a known full name is a person too,
+        when the text never writes it in lower case."""
+        if name not in proper_nouns or name.casefold() in NOT_NAME_WORDS or name in NATIONAL_TEAM_NAMES:
+            return False
+        if self.gazetteer.source(name) is not None:
+            return False
+        for other_start, other_end, other in candidates:
+            if len(other.split()) < 2 or self.registry.lookup(other) is None:
+                continue
+            # "and"/"or" only: "at the Gtech, Bryan Mbeumo" is an apposition, not a list
+            if NAME_AND_RE.fullmatch(text, end, other_start) or NAME_AND_RE.fullmatch(text, other_end, start):
+                return True
+        return False
 
     def _note_role_and_club(
         self, person: Person, text: str, start: int, end: int, clubs: list[ClubMention]
@@ -2019,6 +2040,17 @@ class ArticleAnalyser:
         ) or self._past_year(clause, positive)
         stay = _stays(lowered)
         exit_cue = bool(EXIT_RE.search(lowered))
+        if not to_clubs and positive and not exit_cue and not stay and lowered.startswith(", with "):
+            # "Chelsea could also bring more players in, with X and Y among those linked": the club that opens
+            # the sentence is the one they are linked with.
+            lead = info.clubs[0] if info.clubs else None
+            if (
+                lead is not None
+                and lead.start < min(25, c_start)
+                and lead.canonical not in from_clubs
+                and all(p.club != lead.canonical for p in movers)
+            ):
+                to_clubs = [lead.canonical]
         if not stay and not exit_cue and not to_clubs and any(c[0] == "done" for c in positive):
             # "O'Leary put pen to paper after deals were sorted for Aitken": the new deal of the sentence.
             stay = _stays(text.lower())
