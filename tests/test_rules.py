@@ -759,3 +759,17 @@ def test_back_on_track_is_no_interest():
             ]
         }
     )
+
+
+def test_a_national_sides_job_is_read_as_a_club():
+    # mp033: "Carlo Ancelotti will be new Brazil head coach, plan confirmed and agreement done."
+    # news073: "Carlo Ancelotti will become Brazil manager next summer ... his contract with current employer Real
+    # Madrid".
+    for name in ("mp033.txt", "news073.txt"):
+        ancelotti = _rule_rows_of(name, "Carlo Ancelotti")
+        assert ("Brazil", "appointment") in {(r.to_club, r.kind) for r in ancelotti if not r.historical}, name
+    # A player's country is no club: "former Scotland midfielder Gordon Strachan".
+    from rumourcrawl.extract.rumours.candidates import read_text
+
+    reading = read_text("Former Scotland midfielder Gordon Strachan has joined Celtic.")
+    assert {c.to_club for c in reading.candidates if c.rule_claims} == {"Celtic"}

@@ -430,6 +430,12 @@ def has_cue_word(lowered: str) -> bool:
 
 # These three are matched against lower-cased text (IGNORECASE makes long alternations slow).
 NATIONAL_TEAM_NAMES = frozenset(LEXICONS["national_teams"])
+NATIONAL_JOB_WORDS = ("national", "manager", "boss", "coach", "job", "post", "hot seat")
+NATIONAL_SIDE_RE = re.compile(
+    r"\b("
+    + "|".join(re.escape(n) for n in sorted(NATIONAL_TEAM_NAMES, key=len, reverse=True))
+    + r")(?:['’]s)?\s+(?:national (?:team|side)|manager|boss|head coach|coach|job|post|hot seat)\b"
+)
 EXIT_RE = re.compile(EXIT_CUES)
 STAY_RE = re.compile(STAY_CUES)
 LOAN_RE = re.compile(LOAN_CUES)
@@ -1060,6 +1066,7 @@ class ArticleAnalyser:
                 clubs = self._drop_name_parts(sentence.text, found, club_not_surname)
             clubs = self._drop_outlet_names(sentence.text, clubs)
             clubs = self._context_clubs(sentence.text, clubs)
+            clubs = _national_sides(sentence.text, clubs)
             previous_subject = subject_of.get((sentence.paragraph, sentence.index - 1))
             clubs = self._club_anaphors(sentence.text, clubs, recent_clubs, subject_clubs, previous_subject)
             clubs = self._generic_short_clubs(sentence.text, clubs, recent_clubs)
@@ -2631,6 +2638,21 @@ class ArticleAnalyser:
 # ---------------------------------------------------------------------------------------------
 # Merging frames into rows
 # ---------------------------------------------------------------------------------------------
+def _national_sides(text: str, clubs: list[ClubMention]) -> list[ClubMention]:
+    """ "to succeed Berti Vogts as Scotland manager", "the Brazil national team": a national side whose job is
+    meant, read as a club so that the rules see its coaches come and go (players' caps are no transfers)."""
+    if not any(word in text for word in NATIONAL_JOB_WORDS):
+        return clubs
+    added = False
+    for match in NATIONAL_SIDE_RE.finditer(text):
+        start, end = match.span(1)
+        if any(c.start < end and start < c.end for c in clubs):
+            continue
+        clubs = clubs + [ClubMention(start, end, match.group(1), match.group(1), "national")]
+        added = True
+    return sorted(clubs, key=lambda c: c.start) if added else clubs
+
+
 def _stays(lowered: str) -> bool:
     """A stay cue not made a condition of leaving ("expected to leave if he doesn't sign a new deal")."""
     match = STAY_RE.search(lowered)
