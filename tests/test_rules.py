@@ -773,3 +773,10 @@ def test_a_national_sides_job_is_read_as_a_club():
 
     reading = read_text("Former Scotland midfielder Gordon Strachan has joined Celtic.")
     assert {c.to_club for c in reading.candidates if c.rule_claims} == {"Celtic"}
+
+
+def test_named_transfer_journalists_are_no_movers():
+    # news063: "James Pearce dismisses reports of Real Madrid move for Trent in January"; news060: "'With
+    # incomings, Manuel Ugarte is one serious target for Chelsea,' Jacobs said."
+    assert _rule_rows_of("news063.txt", "James Pearce") == []
+    assert _rule_rows_of("news060.txt", "Ben Jacobs") == []
