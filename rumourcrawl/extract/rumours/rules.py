@@ -2635,9 +2635,6 @@ class ArticleAnalyser:
         )
 
 
-# ---------------------------------------------------------------------------------------------
-# Merging frames into rows
-# ---------------------------------------------------------------------------------------------
 def _national_sides(text: str, clubs: list[ClubMention]) -> list[ClubMention]:
     """ "to succeed Berti Vogts as Scotland manager", "the Brazil national team": a national side whose job is
     meant, read as a club so that the rules see its coaches come and go (players' caps are no transfers)."""
@@ -2659,6 +2656,9 @@ def _stays(lowered: str) -> bool:
     return match is not None and UNMET_STAY_BEFORE_RE.search(lowered, max(0, match.start() - 40), match.start()) is None
 
 
+# ---------------------------------------------------------------------------------------------
+# Merging frames into rows
+# ---------------------------------------------------------------------------------------------
 def _drop_exits_with_destination(claims: list[Claim]) -> list[Claim]:
     """ "Linked with a move away from Liverpool, with Chelsea the favourites": one claim whose destination
     is named in the same sentence, not an exit plus a transfer; the club the exit leaves is its seller."""
